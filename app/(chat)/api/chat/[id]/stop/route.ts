@@ -1,0 +1,20 @@
+import { AppError, toAppError } from "@/lib/errors";
+import { generationRegistry } from "@/lib/chat/generation";
+import { assertSameOrigin } from "@/lib/http";
+
+export const dynamic = "force-dynamic";
+
+// The explicit Stop: the only thing that ends a generation early (a closed tab does not).
+export async function POST(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
+  try {
+    assertSameOrigin(req);
+    const { id } = await ctx.params;
+    const generation = generationRegistry().get(id);
+    if (!generation) throw new AppError("not_found");
+    const wasRunning = !generation.done;
+    generation.stop();
+    return Response.json({ stopped: wasRunning });
+  } catch (err) {
+    return toAppError(err).toResponse();
+  }
+}

@@ -1,0 +1,38 @@
+import { z } from "zod";
+
+// The body useChat sends (shaped by the chat shell's prepareSendMessagesRequest).
+// Structural limits live here; limits that depend on config or the model are checked in the route.
+
+const textPart = z.object({ type: z.literal("text"), text: z.string() });
+// Parts the server does not send upstream (reasoning, step markers, …) are accepted and ignored.
+const otherPart = z.looseObject({ type: z.string().max(64).refine((t) => t !== "text") });
+
+export const chatMessageSchema = z.object({
+  id: z.string().min(1).max(128),
+  role: z.enum(["user", "assistant"]),
+  parts: z.array(z.union([textPart, otherPart])).max(200),
+  metadata: z.unknown().optional(),
+});
+
+export const chatSettingsSchema = z.object({
+  maxTokens: z.int().min(1).max(1_000_000).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  thinking: z.boolean().optional(),
+  system: z.string().max(8000).optional(),
+});
+
+export const chatRequestSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9_-]+$/),
+  messages: z.array(chatMessageSchema).min(1),
+  model: z.string().min(1).max(128).optional(),
+  settings: chatSettingsSchema.optional(),
+  trigger: z.string().max(64).optional(),
+  messageId: z.string().max(128).optional(),
+});
+
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
+export type ChatRequestMessage = z.infer<typeof chatMessageSchema>;

@@ -1,0 +1,21 @@
+import type { ModelsResponse } from "@/lib/chat/types";
+import { serverEnv } from "@/lib/env";
+import { getCatalog } from "@/lib/gateway/catalog";
+
+export const dynamic = "force-dynamic";
+
+// The catalog as the browser may see it: capabilities only, never the key or the gateway URL.
+export async function GET(): Promise<Response> {
+  const env = serverEnv();
+  const catalog = await getCatalog();
+  const defaultModel = catalog.models.some((m) => m.id === env.DEFAULT_MODEL)
+    ? env.DEFAULT_MODEL
+    : (catalog.models[0]?.id ?? env.DEFAULT_MODEL);
+  const body: ModelsResponse = {
+    models: catalog.models,
+    defaultModel,
+    demoMode: env.demoMode,
+    source: catalog.source,
+  };
+  return Response.json(body, { headers: { "cache-control": "private, max-age=60" } });
+}

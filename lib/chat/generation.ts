@@ -1,0 +1,125 @@
+import "server-only";
+import type { AppErrorPayload } from "@/lib/errors";
+import type { RateInfo } from "@/lib/gateway/rate-info";
+import type { ChatFinishReason, ChatUsage } from "./types";
+
+// A generation belongs to the server, not to the HTTP request that started it: a closed tab
+// unsubscribes a listener, only stop() aborts the upstream. Frames are kept so that a page
+// that reloads can re-attach and replay from the start.
+
+export type FrameListener = (frame: string | null) => void;
+
+export interface GenerationOutcome {
+  status: "done" | "interrupted" | "error";
+  text: string;
+  reasoning: string;
+  finishReason?: ChatFinishReason;
+  usage?: ChatUsage;
+  error?: AppErrorPayload;
+}
+
+export class Generation {
+  readonly controller = new AbortController();
+  readonly startedAt = Date.now();
+  private readonly frames: string[] = [];
+  private readonly listeners = new Set<FrameListener>();
+  private ended = false;
+  text = "";
+  reasoning = "";
+  rate: RateInfo | undefined;
+  outcome: GenerationOutcome | undefined;
+
+  constructor(
+    readonly chatId: string,
+    readonly messageId: string,
+    readonly model: string,
+  ) {}
+
+  get done(): boolean {
+    return this.ended;
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  emit(frame: string): void {
+    if (this.ended) return;
+    this.frames.push(frame);
+    for (const listener of this.listeners) listener(frame);
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const listener of this.listeners) listener(null);
+    this.listeners.clear();
+  }
+
+  /** Replays what was sent so far, then follows live frames until the end (null). */
+  subscribe(listener: FrameListener): () => void {
+    for (const frame of this.frames) listener(frame);
+    if (this.ended) {
+      listener(null);
+      return () => {};
+    }
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The explicit Stop: closes the upstream connection at once. */
+  stop(reason = "stopped by user"): void {
+    if (!this.controller.signal.aborted) this.controller.abort(new DOMException(reason, "AbortError"));
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+}
+
+/** Live generations by chat id. Behind an interface so several instances could share one later. */
+export interface GenerationRegistry {
+  register(generation: Generation): void;
+  get(chatId: string): Generation | undefined;
+  release(generation: Generation): void;
+  size(): number;
+}
+
+/** How long a finished generation stays re-attachable. */
+const KEEP_FINISHED_MS = 60_000;
+
+export class MemoryGenerationRegistry implements GenerationRegistry {
+  private readonly byChat = new Map<string, Generation>();
+
+  register(generation: Generation): void {
+    // One live reply per chat: a new request supersedes a running one.
+    const previous = this.byChat.get(generation.chatId);
+    if (previous && !previous.done) previous.stop("superseded");
+    this.byChat.set(generation.chatId, generation);
+  }
+
+  get(chatId: string): Generation | undefined {
+    return this.byChat.get(chatId);
+  }
+
+  release(generation: Generation): void {
+    const timer = setTimeout(() => {
+      if (this.byChat.get(generation.chatId) === generation) this.byChat.delete(generation.chatId);
+    }, KEEP_FINISHED_MS);
+    timer.unref?.();
+  }
+
+  size(): number {
+    return this.byChat.size;
+  }
+}
+
+const globalKey = Symbol.for("glm-chat.generations");
+type GlobalWithRegistry = typeof globalThis & { [globalKey]?: GenerationRegistry };
+
+/** One registry per server process (survives dev-mode module reloads). */
+export function generationRegistry(): GenerationRegistry {
+  const g = globalThis as GlobalWithRegistry;
+  g[globalKey] ??= new MemoryGenerationRegistry();
+  return g[globalKey];
+}

@@ -1,0 +1,251 @@
+// One place for every failure the app reports: a stable code, an HTTP status, and the text
+// a person reads in zh-CN and English. Server and browser both import it (no secrets here).
+
+export type Locale = "zh-CN" | "en";
+
+type Params = Record<string, string | number>;
+
+interface ErrorSpec {
+  status: number;
+  /** Whether trying the same request again later can succeed (the UI offers Retry). */
+  retryable: boolean;
+  "zh-CN": string;
+  en: string;
+}
+
+const SPECS = {
+  // Request validation (our own API)
+  invalid_body: {
+    status: 400,
+    retryable: false,
+    "zh-CN": "请求格式不正确：{detail}",
+    en: "The request is malformed: {detail}",
+  },
+  body_too_large: {
+    status: 413,
+    retryable: false,
+    "zh-CN": "请求内容过大（上限 {limit}），请缩短消息或减少附件。",
+    en: "The request is too large (limit {limit}). Shorten the message or remove attachments.",
+  },
+  unknown_model: {
+    status: 400,
+    retryable: false,
+    "zh-CN": "未知的模型“{model}”，请从模型列表中选择。",
+    en: 'Unknown model "{model}". Pick one from the model list.',
+  },
+  max_tokens_too_high: {
+    status: 400,
+    retryable: false,
+    "zh-CN": "最大输出长度 {requested} 超过了模型 {model} 的上限 {max}。",
+    en: "Max output {requested} exceeds the limit of {max} for {model}.",
+  },
+  empty_message: {
+    status: 400,
+    retryable: false,
+    "zh-CN": "消息不能为空。",
+    en: "The message is empty.",
+  },
+  message_too_long: {
+    status: 400,
+    retryable: false,
+    "zh-CN": "消息过长（{length} 字，上限 {limit} 字），请分段发送。",
+    en: "The message is too long ({length} characters, limit {limit}). Split it up.",
+  },
+  too_many_messages: {
+    status: 400,
+    retryable: false,
+    "zh-CN": "对话消息过多（上限 {limit} 条），请新建对话。",
+    en: "This conversation has too many messages (limit {limit}). Start a new chat.",
+  },
+  not_found: {
+    status: 404,
+    retryable: false,
+    "zh-CN": "找不到该内容，它可能已结束或已被删除。",
+    en: "Not found. It may have finished or been deleted.",
+  },
+  forbidden_origin: {
+    status: 403,
+    retryable: false,
+    "zh-CN": "请求来源不被允许。",
+    en: "Request origin not allowed.",
+  },
+  // The gateway's answers
+  invalid_api_key: {
+    status: 502,
+    retryable: false,
+    "zh-CN": "服务的网关密钥无效或已失效，请联系管理员更新 BYTESPIKE_API_KEY。",
+    en: "The service's gateway key is invalid or revoked. Ask the administrator to update BYTESPIKE_API_KEY.",
+  },
+  insufficient_balance: {
+    status: 402,
+    retryable: false,
+    "zh-CN": "网关账户余额已用完，请联系管理员充值后再试。",
+    en: "The gateway account balance is used up. Ask the administrator to top it up, then try again.",
+  },
+  quota_exceeded: {
+    status: 402,
+    retryable: false,
+    "zh-CN": "该密钥的额度已用完，请联系管理员提高额度后再试。",
+    en: "This key's spending cap is reached. Ask the administrator to raise it, then try again.",
+  },
+  permission_denied: {
+    status: 403,
+    retryable: false,
+    "zh-CN": "网关拒绝了来自本服务器的访问（IP 未授权），请联系管理员。",
+    en: "The gateway refused this server (IP not allowed). Contact the administrator.",
+  },
+  model_not_in_group: {
+    status: 403,
+    retryable: false,
+    "zh-CN": "当前密钥无权使用模型 {model}，请换一个模型或联系管理员开通。",
+    en: "This key may not use {model}. Pick another model or ask the administrator for access.",
+  },
+  model_not_found: {
+    status: 400,
+    retryable: false,
+    "zh-CN": "网关上不存在模型 {model}，请换一个模型。",
+    en: "The gateway has no model {model}. Pick another model.",
+  },
+  context_length_exceeded: {
+    status: 400,
+    retryable: false,
+    "zh-CN": "对话内容超出了模型的上下文长度，请新建对话或删去较早的消息。",
+    en: "The conversation is longer than the model's context window. Start a new chat or remove older messages.",
+  },
+  payload_too_large: {
+    status: 413,
+    retryable: false,
+    "zh-CN": "发送给模型的内容过大，请减少附件或缩短消息。",
+    en: "What was sent to the model is too large. Remove attachments or shorten the message.",
+  },
+  invalid_request: {
+    status: 400,
+    retryable: false,
+    "zh-CN": "网关拒绝了这个请求：{detail}",
+    en: "The gateway rejected the request: {detail}",
+  },
+  rate_limited: {
+    status: 429,
+    retryable: true,
+    "zh-CN": "请求过于频繁，已达到消费速率上限，请在 {resetAt} 之后再试。",
+    en: "Rate limit reached. Try again after {resetAt}.",
+  },
+  concurrency_limited: {
+    status: 429,
+    retryable: true,
+    "zh-CN": "同时进行的请求太多，请稍候几秒再试。",
+    en: "Too many requests at once. Wait a few seconds and try again.",
+  },
+  content_filtered: {
+    status: 400,
+    retryable: false,
+    "zh-CN": "内容安全审核拦截了本次回答（输入或生成内容可能包含敏感信息）。请修改问题后重试。",
+    en: "The content-safety filter stopped this answer (the input or output may contain sensitive content). Rephrase and try again.",
+  },
+  upstream_unavailable: {
+    status: 503,
+    retryable: true,
+    "zh-CN": "模型服务暂时不可用（已重试 {attempts} 次），请稍后再试。",
+    en: "The model service is unavailable (tried {attempts} times). Try again in a moment.",
+  },
+  stream_interrupted: {
+    status: 502,
+    retryable: true,
+    "zh-CN": "回答在生成途中中断，已保留收到的部分内容。可以点击重试重新生成。",
+    en: "The answer was interrupted mid-way; the part received is kept. Retry to generate it again.",
+  },
+  network_error: {
+    status: 502,
+    retryable: true,
+    "zh-CN": "无法连接模型网关，请检查服务器网络后再试。",
+    en: "Cannot reach the model gateway. Check the server's network and try again.",
+  },
+  upstream_error: {
+    status: 502,
+    retryable: true,
+    "zh-CN": "模型网关返回了意外的错误（{detail}），请稍后再试。",
+    en: "The model gateway returned an unexpected error ({detail}). Try again later.",
+  },
+  internal: {
+    status: 500,
+    retryable: true,
+    "zh-CN": "服务器内部错误，请稍后再试。",
+    en: "Internal server error. Try again later.",
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type AppErrorCode = keyof typeof SPECS;
+
+/** What travels to the browser: in a JSON body `{ error: … }` or as a stream's errorText. */
+export interface AppErrorPayload {
+  code: AppErrorCode;
+  message: Record<Locale, string>;
+  params?: Params;
+  retryable: boolean;
+}
+
+function interpolate(template: string, params: Params | undefined): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+    params && key in params ? String(params[key]) : whole,
+  );
+}
+
+export function isAppErrorCode(code: unknown): code is AppErrorCode {
+  return typeof code === "string" && Object.hasOwn(SPECS, code);
+}
+
+export function errorText(code: AppErrorCode, locale: Locale, params?: Params): string {
+  return interpolate(SPECS[code][locale], params);
+}
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly params: Params | undefined;
+  readonly status: number;
+  readonly retryable: boolean;
+
+  constructor(code: AppErrorCode, params?: Params, options?: { cause?: unknown }) {
+    super(interpolate(SPECS[code].en, params), options);
+    this.name = "AppError";
+    this.code = code;
+    this.params = params;
+    this.status = SPECS[code].status;
+    this.retryable = SPECS[code].retryable;
+  }
+
+  toPayload(): AppErrorPayload {
+    return {
+      code: this.code,
+      message: { "zh-CN": errorText(this.code, "zh-CN", this.params), en: errorText(this.code, "en", this.params) },
+      ...(this.params ? { params: this.params } : {}),
+      retryable: this.retryable,
+    };
+  }
+
+  toResponse(headers?: HeadersInit): Response {
+    return Response.json({ error: this.toPayload() }, { status: this.status, headers });
+  }
+}
+
+export function toAppError(err: unknown): AppError {
+  return err instanceof AppError ? err : new AppError("internal", undefined, { cause: err });
+}
+
+/**
+ * Reads an error as the browser receives it — a JSON body `{error: payload}`, a bare payload
+ * (stream errorText), or anything else — back into a payload it can show.
+ */
+export function parseErrorPayload(raw: string): AppErrorPayload {
+  try {
+    const value: unknown = JSON.parse(raw);
+    const candidate =
+      value && typeof value === "object" && "error" in value ? (value as { error: unknown }).error : value;
+    if (candidate && typeof candidate === "object" && "code" in candidate) {
+      const { code, params } = candidate as { code: unknown; params?: Params };
+      if (isAppErrorCode(code)) return new AppError(code, params).toPayload();
+    }
+  } catch {
+    // not JSON: fall through
+  }
+  return new AppError("upstream_error", { detail: raw.slice(0, 200) || "unknown" }).toPayload();
+}

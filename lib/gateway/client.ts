@@ -1,0 +1,180 @@
+import "server-only";
+import { createParser } from "eventsource-parser";
+import { AppError } from "@/lib/errors";
+import { serverEnv } from "@/lib/env";
+import { mapHttpError, mapStreamErrorFrame, parseGatewayErrorBody } from "./error-map";
+import { readRateInfo, type RateInfo } from "./rate-info";
+import { retryDelayMs, type AttemptFailure } from "./retry";
+import type { WireChatRequest, WireChunk } from "./wire";
+
+// The one place that talks to the gateway: key, retries, error mapping, SSE decoding.
+// Kept to a single reader loop with no stream transforms: every upstream event passes here.
+
+export interface GatewayTarget {
+  baseUrl: string;
+  apiKey: string;
+}
+
+export interface OpenStreamOptions {
+  signal: AbortSignal;
+  target?: GatewayTarget;
+  fetchImpl?: typeof fetch;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+  /** Called before each retry, e.g. so the UI can say it is still trying. */
+  onRetry?: (info: { attempt: number; delayMs: number; failure: AttemptFailure }) => void;
+  /** A stream silent for this long is treated as dropped. */
+  idleTimeoutMs?: number;
+}
+
+export interface GatewayStream {
+  rate: RateInfo;
+  attempts: number;
+  /**
+   * Reads the SSE body to its end, calling onChunk for each chunk. Resolves at [DONE] or a clean
+   * end; rejects with an AppError on an error frame, a dropped connection or a silent stall.
+   * After the signal aborts it resolves quietly.
+   */
+  consume(onChunk: (chunk: WireChunk) => void): Promise<void>;
+}
+
+export function defaultTarget(): GatewayTarget {
+  const env = serverEnv();
+  return { baseUrl: env.baseUrl, apiKey: env.apiKey };
+}
+
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+export function isAbort(err: unknown, signal: AbortSignal): boolean {
+  return signal.aborted || (err instanceof Error && err.name === "AbortError");
+}
+
+/** Opens a streamed chat completion, retrying only what GATEWAY-NOTES.md allows before the first byte. */
+export async function openChatStream(body: WireChatRequest, options: OpenStreamOptions): Promise<GatewayStream> {
+  const target = options.target ?? defaultTarget();
+  const doFetch = options.fetchImpl ?? fetch;
+  const sleep = options.sleep ?? abortableSleep;
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const payload = JSON.stringify({ ...body, stream: true });
+
+  for (let attempt = 1; ; attempt++) {
+    let response: Response;
+    try {
+      response = await doFetch(`${target.baseUrl}/chat/completions`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${target.apiKey}`,
+          "content-type": "application/json",
+          accept: "text/event-stream",
+        },
+        body: payload,
+        signal: options.signal,
+      });
+    } catch (err) {
+      if (isAbort(err, options.signal)) throw err;
+      const failure: AttemptFailure = { kind: "network" };
+      const delay = retryDelayMs(failure, attempt, now(), random);
+      if (delay === null) throw new AppError("network_error", undefined, { cause: err });
+      options.onRetry?.({ attempt, delayMs: delay, failure });
+      await sleep(delay, options.signal);
+      continue;
+    }
+
+    const rate = readRateInfo(response.headers);
+    if (response.ok && response.body) {
+      return { rate, attempts: attempt, consume: (onChunk) => consumeSse(response, onChunk, options) };
+    }
+
+    const errorBody = parseGatewayErrorBody(await response.text().catch(() => ""));
+    const failure: AttemptFailure = {
+      kind: "http",
+      status: response.status,
+      code: errorBody.code,
+      resetAtMs: rate.resetAtMs,
+    };
+    const delay = retryDelayMs(failure, attempt, now(), random);
+    if (delay === null) throw mapHttpError(response.status, errorBody, rate, { model: body.model, attempts: attempt });
+    options.onRetry?.({ attempt, delayMs: delay, failure });
+    await sleep(delay, options.signal);
+  }
+}
+
+async function consumeSse(
+  response: Response,
+  onChunk: (chunk: WireChunk) => void,
+  options: OpenStreamOptions,
+): Promise<void> {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let finished = false;
+  let failure: AppError | undefined;
+
+  const parser = createParser({
+    onEvent(event) {
+      if (finished || failure) return;
+      if (event.data === "[DONE]") {
+        finished = true;
+        return;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(event.data);
+      } catch {
+        failure = new AppError("stream_interrupted", { detail: "malformed frame" });
+        return;
+      }
+      if (value && typeof value === "object" && "error" in value && !("choices" in value)) {
+        failure = mapStreamErrorFrame(parseGatewayErrorBody(event.data));
+        return;
+      }
+      onChunk(value as WireChunk);
+    },
+  });
+
+  const idleMs = options.idleTimeoutMs ?? 120_000;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  let timedOut = false;
+  const armIdle = () => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      timedOut = true;
+      void reader.cancel().catch(() => {});
+    }, idleMs);
+  };
+
+  try {
+    armIdle();
+    while (!finished && !failure) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      armIdle();
+      parser.feed(decoder.decode(value, { stream: true }));
+    }
+  } catch (err) {
+    if (isAbort(err, options.signal)) return;
+    throw new AppError("stream_interrupted", { detail: "connection lost" }, { cause: err });
+  } finally {
+    clearTimeout(idleTimer);
+    // Release the socket at once when we stop early (error frame, [DONE] with trailing bytes).
+    if (!options.signal.aborted) void reader.cancel().catch(() => {});
+  }
+  if (options.signal.aborted) return;
+  if (failure) throw failure;
+  if (timedOut) throw new AppError("stream_interrupted", { detail: "no data for too long" });
+  if (!finished) throw new AppError("stream_interrupted", { detail: "connection closed early" });
+}
