@@ -1,0 +1,148 @@
+// Plays a planned SSE stream with drift-free setTimeout pacing; frames are built from string templates to stay cheap.
+import type { ServerResponse } from "node:http";
+import type { WireCompletion, WireFinishReason, WireToolCall, WireUsage } from "../gateway/wire";
+
+export type IndexedToolCall = WireToolCall & { index: number };
+
+/** Every step waits `delay` ms after the previous one; "chunk" steps are the countable frames. */
+export type Step =
+  | { type: "delta"; delay: number; reasoning?: string; content?: string; toolCalls?: IndexedToolCall[] }
+  | { type: "finish"; delay: number; finishReason: WireFinishReason; usage: WireUsage | null }
+  | { type: "usage"; delay: number; usage: WireUsage }
+  | { type: "error"; delay: number; error: { type?: string; code?: string | null; message: string } }
+  | { type: "drop"; delay: number }
+  | { type: "done"; delay: number };
+
+export interface StreamIdentity {
+  id: string;
+  model: string;
+  created: number;
+}
+
+export interface PlayHooks {
+  onChunk(): void;
+  /** "done" after [DONE], "error" after a terminal error frame, "drop" when we destroyed the socket. */
+  onEnd(how: "done" | "error" | "drop"): void;
+}
+
+export function isChunkStep(s: Step): boolean {
+  return s.type === "delta" || s.type === "finish" || s.type === "usage";
+}
+
+/** Starts writing steps to an SSE response whose headers are already sent; returns a cancel function. */
+export function playStream(res: ServerResponse, ident: StreamIdentity, steps: Step[], hooks: PlayHooks): () => void {
+  const head = `{"id":"${ident.id}","object":"chat.completion.chunk","created":${ident.created},"model":${JSON.stringify(ident.model)},`;
+  const deltaHead = `data: ${head}"choices":[{"index":0,"delta":{"role":"assistant"`;
+  let i = 0;
+  let due = performance.now();
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  const frame = (s: Step): string => {
+    switch (s.type) {
+      case "delta": {
+        let d = deltaHead;
+        if (s.reasoning !== undefined) d += `,"reasoning_content":${JSON.stringify(s.reasoning)}`;
+        if (s.content !== undefined) d += `,"content":${JSON.stringify(s.content)}`;
+        if (s.toolCalls) d += `,"tool_calls":${JSON.stringify(s.toolCalls)}`;
+        return `${d}},"finish_reason":null}]}\n\n`;
+      }
+      case "finish":
+        return `${deltaHead},"content":""},"finish_reason":"${s.finishReason}"}]${s.usage ? `,"usage":${JSON.stringify(s.usage)}` : ""}}\n\n`;
+      case "usage":
+        return `data: ${head}"choices":[],"usage":${JSON.stringify(s.usage)}}\n\n`;
+      case "error":
+        return `data: ${JSON.stringify({ error: s.error })}\n\n`;
+      default:
+        return "";
+    }
+  };
+
+  const tick = () => {
+    timer = null;
+    if (stopped) return;
+    const now = performance.now();
+    let buf = "";
+    // Send every step that is due now in one write, so high token rates do not need one timer per chunk.
+    while (i < steps.length) {
+      const s = steps[i];
+      if (!s) break;
+      if (due + s.delay > now + 0.5) break;
+      due += s.delay;
+      i++;
+      if (s.type === "drop") {
+        stopped = true;
+        hooks.onEnd("drop");
+        // Let what was "sent" reach the client first, as on a real broken connection.
+        const kill = () => res.destroy();
+        const sock = res.socket;
+        if (buf) res.write(buf, kill);
+        else if (sock && sock.writableLength > 0) sock.once("drain", kill);
+        else kill();
+        return;
+      }
+      if (s.type === "done") {
+        res.end(`${buf}data: [DONE]\n\n`);
+        stopped = true;
+        hooks.onEnd("done");
+        return;
+      }
+      buf += frame(s);
+      if (s.type === "error") {
+        res.end(buf);
+        stopped = true;
+        hooks.onEnd("error");
+        return;
+      }
+      hooks.onChunk();
+    }
+    if (buf) res.write(buf);
+    const next = steps[i];
+    if (next) timer = setTimeout(tick, Math.max(0, due + next.delay - performance.now()));
+  };
+
+  tick();
+
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
+}
+
+/** Folds a plan into one `chat.completion` body for `stream:false` requests. */
+export function foldCompletion(ident: StreamIdentity, steps: Step[], fallbackUsage: WireUsage): WireCompletion {
+  let reasoning = "";
+  let content = "";
+  const calls: WireToolCall[] = [];
+  let finishReason: WireFinishReason = "stop";
+  let usage: WireUsage | null = null;
+  for (const s of steps) {
+    if (s.type === "delta") {
+      reasoning += s.reasoning ?? "";
+      content += s.content ?? "";
+      for (const c of s.toolCalls ?? []) calls.push({ id: c.id, type: c.type, function: c.function });
+    } else if (s.type === "finish") {
+      finishReason = s.finishReason;
+      usage = s.usage ?? usage;
+    } else if (s.type === "usage") usage = s.usage;
+  }
+  const message: WireCompletion["choices"][number]["message"] = {
+    role: "assistant",
+    content: calls.length && !content ? null : content,
+  };
+  if (reasoning) message.reasoning_content = reasoning;
+  if (calls.length) message.tool_calls = calls;
+  return {
+    id: ident.id,
+    object: "chat.completion",
+    created: ident.created,
+    model: ident.model,
+    choices: [{ index: 0, message, finish_reason: finishReason }],
+    usage: usage ?? fallbackUsage,
+  };
+}
+
+export function totalDelay(steps: Step[]): number {
+  return steps.reduce((a, s) => a + s.delay, 0);
+}
