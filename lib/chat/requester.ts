@@ -12,7 +12,14 @@ export function readCookie(req: Request, name: string): string | undefined {
   if (!header) return undefined;
   for (const pair of header.split(";")) {
     const eq = pair.indexOf("=");
-    if (eq > 0 && pair.slice(0, eq).trim() === name) return decodeURIComponent(pair.slice(eq + 1).trim());
+    if (eq > 0 && pair.slice(0, eq).trim() === name) {
+      // A malformed %-escape is a bad cookie, not a server error: treat it as absent.
+      try {
+        return decodeURIComponent(pair.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }
