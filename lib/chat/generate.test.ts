@@ -61,6 +61,7 @@ function begin(input: Partial<GenerateInput> & Pick<GenerateInput, "open">) {
   const generation = startGeneration({
     chatId: "chat-1",
     messageId: "msg-1",
+    ownerId: "owner-1",
     request: REQUEST,
     registry,
     coalesceMs: 0,
@@ -433,6 +434,7 @@ describe("startGeneration: stop and subscribers", () => {
     const generation = startGeneration({
       chatId: "chat-1",
       messageId: "msg-1",
+      ownerId: "owner-1",
       request: REQUEST,
       registry: new MemoryGenerationRegistry(),
       open,
@@ -452,10 +454,24 @@ describe("startGeneration: stop and subscribers", () => {
       emit(chunk({ content: "旧" }));
       await untilAborted(signal);
     });
-    const one = startGeneration({ chatId: "c", messageId: "m1", request: REQUEST, registry, open: first.open });
+    const one = startGeneration({
+      chatId: "c",
+      messageId: "m1",
+      ownerId: "o",
+      request: REQUEST,
+      registry,
+      open: first.open,
+    });
     expect(registry.get("c")).toBe(one);
     const second = fakeOpen(async (emit) => emit(chunk({}, "stop")));
-    const two = startGeneration({ chatId: "c", messageId: "m2", request: REQUEST, registry, open: second.open });
+    const two = startGeneration({
+      chatId: "c",
+      messageId: "m2",
+      ownerId: "o",
+      request: REQUEST,
+      registry,
+      open: second.open,
+    });
     expect(registry.get("c")).toBe(two);
     expect(one.signal.aborted).toBe(true);
     await vi.waitFor(() => expect(one.outcome?.finishReason).toBe("aborted"));

@@ -12,6 +12,8 @@ import { UiStreamWriter } from "./ui-stream";
 export interface GenerateInput {
   chatId: string;
   messageId: string;
+  /** The requester's id; see Generation.ownerId. */
+  ownerId: string;
   request: WireChatRequest;
   registry?: GenerationRegistry;
   /** Swappable for tests and benchmarks; production uses the gateway client. */
@@ -40,7 +42,7 @@ const SDK_FINISH: Record<ChatFinishReason, FinishReason> = {
 
 export function startGeneration(input: GenerateInput): Generation {
   const registry = input.registry ?? generationRegistry();
-  const generation = new Generation(input.chatId, input.messageId, input.request.model);
+  const generation = new Generation(input.chatId, input.messageId, input.request.model, input.ownerId);
   registry.register(generation);
   void run(generation, input).finally(() => registry.release(generation));
   return generation;

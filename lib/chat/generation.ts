@@ -1,5 +1,5 @@
 import "server-only";
-import type { AppErrorPayload } from "@/lib/errors";
+import { AppError, type AppErrorPayload } from "@/lib/errors";
 import type { RateInfo } from "@/lib/gateway/rate-info";
 import type { ChatFinishReason, ChatUsage } from "./types";
 
@@ -33,6 +33,8 @@ export class Generation {
     readonly chatId: string,
     readonly messageId: string,
     readonly model: string,
+    /** Who started it: only they may stop, replace or re-attach to it. */
+    readonly ownerId: string,
   ) {}
 
   get done(): boolean {
@@ -79,6 +81,7 @@ export class Generation {
 
 /** Live generations by chat id. Behind an interface so several instances could share one later. */
 export interface GenerationRegistry {
+  /** Throws not_found when the chat id already belongs to someone else. */
   register(generation: Generation): void;
   get(chatId: string): Generation | undefined;
   release(generation: Generation): void;
@@ -94,6 +97,8 @@ export class MemoryGenerationRegistry implements GenerationRegistry {
   register(generation: Generation): void {
     // One live reply per chat: a new request supersedes a running one.
     const previous = this.byChat.get(generation.chatId);
+    // Someone else's chat id: answer as if it did not exist, and leave their reply alone.
+    if (previous && previous.ownerId !== generation.ownerId) throw new AppError("not_found");
     if (previous && !previous.done) previous.stop("superseded");
     this.byChat.set(generation.chatId, generation);
   }

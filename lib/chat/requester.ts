@@ -30,9 +30,15 @@ export interface Requester {
   setCookie?: string;
 }
 
-export function identifyRequester(req: Request): Requester {
+/** The requester's id when the request carries a valid one. */
+export function readRequesterId(req: Request): string | undefined {
   const existing = readCookie(req, REQUESTER_COOKIE);
-  if (existing && ID_PATTERN.test(existing)) return { id: existing };
+  return existing && ID_PATTERN.test(existing) ? existing : undefined;
+}
+
+export function identifyRequester(req: Request): Requester {
+  const existing = readRequesterId(req);
+  if (existing) return { id: existing };
   const id = randomUUID();
   const secure = new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
   const setCookie = `${REQUESTER_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000${secure ? "; Secure" : ""}`;

@@ -79,6 +79,14 @@ function assertNoSecrets(label: string, headers: Headers, text: string) {
   expect(everything, label).not.toContain(sim.url);
 }
 
+/** The requester cookie the route issued, as the browser would send it back. */
+function cookieOf(response: Response): string {
+  const setCookie = response.headers.get("set-cookie") ?? "";
+  const pair = setCookie.split(";")[0] ?? "";
+  expect(pair).toMatch(/^glm_rid=/);
+  return pair;
+}
+
 async function postChat(
   body: unknown,
   headers: Record<string, string> = {},
@@ -452,6 +460,7 @@ describe("POST /api/chat/[id]/stop", () => {
       new Request("http://localhost/api/chat", { method: "POST", body: JSON.stringify(body) }),
     );
     expect(response.status).toBe(200);
+    const cookie = cookieOf(response);
     const parts: Array<Part | "[DONE]"> = [];
     const reading = readParts(response.body!, (p) => parts.push(p));
     await waitFor(
@@ -459,7 +468,18 @@ describe("POST /api/chat/[id]/stop", () => {
       "first text",
     );
 
-    const stopped = await stopRoute.POST(stopRequest(), stopCtx(body.id));
+    // Someone else who learns the chat id can neither stop nor replace the reply.
+    const stranger = { cookie: "glm_rid=00000000-0000-4000-8000-000000000000" };
+    expect((await stopRoute.POST(stopRequest(stranger), stopCtx(body.id))).status).toBe(404);
+    const hijack = await chatRoute.POST(
+      new Request("http://localhost/api/chat", { method: "POST", body: JSON.stringify(body), headers: stranger }),
+    );
+    expect(hijack.status).toBe(404);
+    expect(
+      (await streamRoute.GET(new Request("http://localhost/", { headers: stranger }), stopCtx(body.id))).status,
+    ).toBe(204);
+
+    const stopped = await stopRoute.POST(stopRequest({ cookie }), stopCtx(body.id));
     expect(stopped.status).toBe(200);
     expect(await stopped.json()).toEqual({ stopped: true });
 
@@ -479,7 +499,7 @@ describe("POST /api/chat/[id]/stop", () => {
     expect(upstream.chunksSent).toBeLessThan(chunks.length);
 
     // Stopping again is harmless and says it was no longer running.
-    expect(await (await stopRoute.POST(stopRequest(), stopCtx(body.id))).json()).toEqual({ stopped: false });
+    expect(await (await stopRoute.POST(stopRequest({ cookie }), stopCtx(body.id))).json()).toEqual({ stopped: false });
   });
 
   it("does not stop the generation when the browser's stream is closed (tab closed)", async () => {
@@ -517,8 +537,11 @@ describe("GET /api/chat/[id]/stream", () => {
   it("replays a finished generation to a reloaded page, and 204 when there is none", async () => {
     sim.script([{ kind: "stream", text: "可以重放的回答" }]);
     const body = goodBody();
-    const { text: original } = await postChat(body);
-    const replay = await streamRoute.GET(new Request("http://localhost/"), stopCtx(body.id));
+    const { response, text: original } = await postChat(body);
+    const replay = await streamRoute.GET(
+      new Request("http://localhost/", { headers: { cookie: cookieOf(response) } }),
+      stopCtx(body.id),
+    );
     expect(replay.headers.get("x-vercel-ai-ui-message-stream")).toBe("v1");
     const replayed = await replay.text();
     assertNoSecrets("stream replay", replay.headers, replayed);

@@ -19,7 +19,9 @@ export async function POST(req: Request): Promise<Response> {
     const parsed = chatRequestSchema.safeParse(await readJsonBody(req, env.CHAT_MAX_BODY_BYTES));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new AppError("invalid_body", { detail: `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}` });
+      throw new AppError("invalid_body", {
+        detail: `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`,
+      });
     }
     const body = parsed.data;
     await checkLimits(body);
@@ -43,7 +45,12 @@ export async function POST(req: Request): Promise<Response> {
       ...(model.thinking && thinking !== undefined ? { thinking: { type: thinking ? "enabled" : "disabled" } } : {}),
     };
 
-    const generation = startGeneration({ chatId: body.id, messageId: `msg-${randomUUID()}`, request });
+    const generation = startGeneration({
+      chatId: body.id,
+      messageId: `msg-${randomUUID()}`,
+      ownerId: requester.id,
+      request,
+    });
     return generationResponse(generation, {
       ...UI_STREAM_HEADERS,
       ...(requester.setCookie ? { "set-cookie": requester.setCookie } : {}),

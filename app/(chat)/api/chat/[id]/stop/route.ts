@@ -1,5 +1,6 @@
 import { AppError, toAppError } from "@/lib/errors";
 import { generationRegistry } from "@/lib/chat/generation";
+import { readRequesterId } from "@/lib/chat/requester";
 import { assertSameOrigin } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +11,8 @@ export async function POST(req: Request, ctx: { params: Promise<{ id: string }> 
     assertSameOrigin(req);
     const { id } = await ctx.params;
     const generation = generationRegistry().get(id);
-    if (!generation) throw new AppError("not_found");
+    // Another requester's generation answers exactly like a missing one.
+    if (!generation || generation.ownerId !== readRequesterId(req)) throw new AppError("not_found");
     const wasRunning = !generation.done;
     generation.stop();
     return Response.json({ stopped: wasRunning });
