@@ -20,7 +20,12 @@ const wireModelSchema = z.looseObject({
 });
 const listSchema = z.object({ data: z.array(z.unknown()) });
 
-export function toCatalogModel(m: Pick<WireModel, "id" | "owned_by" | "family" | "capabilities" | "context_window" | "max_output_tokens" | "input_modalities">): CatalogModel {
+export function toCatalogModel(
+  m: Pick<
+    WireModel,
+    "id" | "owned_by" | "family" | "capabilities" | "context_window" | "max_output_tokens" | "input_modalities"
+  >,
+): CatalogModel {
   const caps = new Set(m.capabilities);
   return {
     id: m.id,

@@ -6,14 +6,18 @@ export const MAX_ATTEMPTS = 4;
 export const MAX_RATE_LIMIT_WAIT_MS = 10_000;
 
 export type AttemptFailure =
-  | { kind: "network" }
-  | { kind: "http"; status: number; code?: string | undefined; resetAtMs?: number | undefined };
+  { kind: "network" } | { kind: "http"; status: number; code?: string | undefined; resetAtMs?: number | undefined };
 
 /**
  * How long to wait before the next attempt, or null to give up.
  * `attempt` is the number of attempts already made (1 after the first failure).
  */
-export function retryDelayMs(failure: AttemptFailure, attempt: number, now: number, random: () => number): number | null {
+export function retryDelayMs(
+  failure: AttemptFailure,
+  attempt: number,
+  now: number,
+  random: () => number,
+): number | null {
   if (attempt >= MAX_ATTEMPTS) return null;
   if (failure.kind === "network") return backoff(attempt);
   const { status, code } = failure;

@@ -4,8 +4,7 @@
 export type WireRole = "system" | "user" | "assistant" | "tool";
 
 export type WireContentPart =
-  | { type: "text"; text: string }
-  | { type: "image_url"; image_url: { url: string; detail?: "auto" | "low" | "high" } };
+  { type: "text"; text: string } | { type: "image_url"; image_url: { url: string; detail?: "auto" | "low" | "high" } };
 
 export interface WireToolCall {
   index?: number;
