@@ -5,7 +5,12 @@ import { z } from "zod";
 
 const textPart = z.object({ type: z.literal("text"), text: z.string() });
 // Parts the server does not send upstream (reasoning, step markers, …) are accepted and ignored.
-const otherPart = z.looseObject({ type: z.string().max(64).refine((t) => t !== "text") });
+const otherPart = z.looseObject({
+  type: z
+    .string()
+    .max(64)
+    .refine((t) => t !== "text"),
+});
 
 export const chatMessageSchema = z.object({
   id: z.string().min(1).max(128),
