@@ -79,6 +79,10 @@ describe("parseEnv", () => {
     ["APP_SECRET", "short"],
     ["BYTESPIKE_API_KEY", "sk-1"],
     ["BYTESPIKE_API_KEY", "sk-byts-has a space"],
+    ["DEFAULT_TEMPERATURE", "2.5"],
+    ["DEFAULT_TEMPERATURE", "warm"],
+    ["DEFAULT_THINKING", "maybe"],
+    ["DEFAULT_SYSTEM_PROMPT", "长".repeat(8001)],
   ])("rejects %s=%j with a message naming the variable", (name, value) => {
     const error = envError({ [name]: value });
     expect(error.name).toBe("EnvError");
@@ -101,6 +105,21 @@ describe("parseEnv", () => {
     const error = envError({ BYTESPIKE_API_KEY: badKey });
     expect(error.message).not.toContain("secret with");
     expect(error.message).not.toContain("0123456789");
+  });
+
+  it("reads the new-chat defaults: thinking on, no temperature or system prompt unless set", () => {
+    const env = parseEnv({});
+    expect(env.DEFAULT_THINKING).toBe(true);
+    expect(env.DEFAULT_TEMPERATURE).toBeUndefined();
+    expect(env.DEFAULT_SYSTEM_PROMPT).toBeUndefined();
+    const set = parseEnv({ DEFAULT_TEMPERATURE: "0.7", DEFAULT_THINKING: "off", DEFAULT_SYSTEM_PROMPT: "你是助手。" });
+    expect(set).toMatchObject({
+      DEFAULT_TEMPERATURE: 0.7,
+      DEFAULT_THINKING: false,
+      DEFAULT_SYSTEM_PROMPT: "你是助手。",
+    });
+    expect(parseEnv({ DEFAULT_THINKING: " FALSE " }).DEFAULT_THINKING).toBe(false);
+    expect(parseEnv({ DEFAULT_THINKING: "1" }).DEFAULT_THINKING).toBe(true);
   });
 
   it("ignores unrelated variables", () => {

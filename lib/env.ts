@@ -8,6 +8,14 @@ import { z } from "zod";
 const DEFAULT_BASE_URL = "https://llm.bytespike.ai/v1";
 
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const TRUE_WORDS = ["true", "1", "yes", "on"];
+const FALSE_WORDS = ["false", "0", "no", "off"];
+const booleanish = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => TRUE_WORDS.includes(v) || FALSE_WORDS.includes(v), "must be true or false")
+  .transform((v) => TRUE_WORDS.includes(v));
 
 const schema = z.object({
   BYTESPIKE_API_KEY: z
@@ -31,6 +39,10 @@ const schema = z.object({
   CHAT_MAX_BODY_BYTES: intFrom(1024, 50_000_000).default(2_000_000),
   MODEL_CATALOG_TTL_SECONDS: intFrom(0, 86400).default(300),
   APP_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  // What a new chat starts with; each chat can change them in its settings panel.
+  DEFAULT_TEMPERATURE: z.coerce.number().min(0, "must be between 0 and 2").max(2, "must be between 0 and 2").optional(),
+  DEFAULT_THINKING: booleanish.default(true),
+  DEFAULT_SYSTEM_PROMPT: z.string().max(8000, "must be at most 8000 characters").optional(),
 });
 
 export type ServerEnv = z.infer<typeof schema> & {

@@ -44,6 +44,14 @@ export interface ModelsResponse {
   demoMode: boolean;
   /** "gateway" when the live catalog answered, "fallback" when the built-in table is in use. */
   source: "gateway" | "fallback";
+  /** Settings a new chat starts with (DEFAULT_TEMPERATURE, DEFAULT_THINKING, DEFAULT_SYSTEM_PROMPT). */
+  defaults: ChatDefaults;
+}
+
+export interface ChatDefaults {
+  temperature?: number;
+  thinking: boolean;
+  system?: string;
 }
 
 /** Per-chat settings the browser may choose; the server validates each against the model. */

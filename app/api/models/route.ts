@@ -16,6 +16,11 @@ export async function GET(): Promise<Response> {
     defaultModel,
     demoMode: env.demoMode,
     source: catalog.source,
+    defaults: {
+      thinking: env.DEFAULT_THINKING,
+      ...(env.DEFAULT_TEMPERATURE !== undefined ? { temperature: env.DEFAULT_TEMPERATURE } : {}),
+      ...(env.DEFAULT_SYSTEM_PROMPT !== undefined ? { system: env.DEFAULT_SYSTEM_PROMPT } : {}),
+    },
   };
   return Response.json(body, { headers: { "cache-control": "private, max-age=60" } });
 }

@@ -564,8 +564,11 @@ describe("GET /api/models", () => {
       defaultModel: string;
       demoMode: boolean;
       source: string;
+      defaults: unknown;
     };
     expect(body.demoMode).toBe(false);
+    // No DEFAULT_* variables set: thinking on, temperature and system prompt left to the model.
+    expect(body.defaults).toEqual({ thinking: true });
     expect(body.source).toBe("gateway");
     expect(body.defaultModel).toBe("glm-5-1");
     expect(body.models.find((m) => m.id === "glm-5-1")).toEqual({
