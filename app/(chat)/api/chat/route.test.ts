@@ -176,6 +176,14 @@ describe("POST /api/chat: refused before reaching the gateway", () => {
     );
   });
 
+  it("continue without a final reply with text after a question → 400 invalid_body", async () => {
+    const reply = (text: string) => ({ id: "a", role: "assistant", parts: [{ type: "text", text }] });
+    for (const messages of [[userMessage("hi")], [userMessage("hi"), reply("  ")], [reply("half an answer")]]) {
+      const error = await expectAppError(postChat(goodBody({ continue: true, messages })), 400, "invalid_body");
+      expect(String(error.params?.detail)).toContain("continue");
+    }
+  });
+
   it("a message over CHAT_MAX_MESSAGE_CHARS → 400 message_too_long", async () => {
     const error = await expectAppError(
       postChat(goodBody({ messages: [userMessage("长".repeat(2001))] })),
@@ -304,6 +312,29 @@ describe("POST /api/chat: a good request", () => {
     // Nothing of the browser's request rides along.
     expect(upstream?.headers.cookie).toBeUndefined();
     expect(upstream?.headers.origin).toBeUndefined();
+  });
+
+  it("continues a cut reply: the conversation plus an instruction upstream, the same message id back", async () => {
+    sim.script([{ kind: "stream", text: "后半部分。" }]);
+    const cut = {
+      id: "msg-cut-1",
+      role: "assistant",
+      parts: [{ type: "text", text: "前半部分" }],
+      metadata: { status: "done", finishReason: "length" },
+    };
+    const { response, text } = await postChat(
+      goodBody({ continue: true, messages: [userMessage("写一篇长文"), cut], settings: { system: "简洁" } }),
+    );
+    expect(response.status).toBe(200);
+    const parts = partsOf(text);
+    expect(parts[0]).toMatchObject({ type: "start", messageId: "msg-cut-1" });
+    expect(deltaText(parts)).toBe("后半部分。");
+    expect((chatRequests()[0]?.body as { messages: unknown }).messages).toEqual([
+      { role: "system", content: "简洁" },
+      { role: "user", content: "写一篇长文" },
+      { role: "assistant", content: "前半部分" },
+      { role: "user", content: "请从上次中断处继续，不要重复已写内容。" },
+    ]);
   });
 
   it("sends only model, messages, stream and user when no settings are given", async () => {

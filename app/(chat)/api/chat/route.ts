@@ -12,6 +12,9 @@ import { chatRequestSchema, type ChatRequest } from "./schema";
 
 export const dynamic = "force-dynamic";
 
+/** Sent after the cut reply when the reader asks to continue it; the model sees its own partial answer. */
+const CONTINUE_INSTRUCTION = "请从上次中断处继续，不要重复已写内容。";
+
 export async function POST(req: Request): Promise<Response> {
   try {
     assertSameOrigin(req);
@@ -37,7 +40,9 @@ export async function POST(req: Request): Promise<Response> {
     // Only validated fields reach the gateway; base URL and key come from config alone.
     const request: WireChatRequest = {
       model: model.id,
-      messages: toWireMessages(body.messages, system),
+      messages: body.continue
+        ? [...toWireMessages(body.messages, system), { role: "user", content: CONTINUE_INSTRUCTION }]
+        : toWireMessages(body.messages, system),
       stream: true,
       user: hashedUserId(requester.id, env.secret),
       ...(maxTokens !== undefined ? { max_tokens: maxTokens } : {}),
@@ -47,7 +52,8 @@ export async function POST(req: Request): Promise<Response> {
 
     const generation = startGeneration({
       chatId: body.id,
-      messageId: `msg-${randomUUID()}`,
+      // A continuation streams into the reply it extends: the same id makes useChat append to it.
+      messageId: body.continue ? body.messages.at(-1)!.id : `msg-${randomUUID()}`,
       ownerId: requester.id,
       request,
     });
@@ -74,5 +80,12 @@ async function checkLimits(body: ChatRequest): Promise<void> {
     }
   }
   const last = body.messages.at(-1);
+  if (body.continue) {
+    const hasQuestion = body.messages.some((m) => m.role === "user" && messageText(m).trim() !== "");
+    if (last?.role !== "assistant" || messageText(last).trim() === "" || !hasQuestion) {
+      throw new AppError("invalid_body", { detail: "continue: the last message must be a reply with text" });
+    }
+    return;
+  }
   if (!last || last.role !== "user" || messageText(last).trim() === "") throw new AppError("empty_message");
 }

@@ -37,6 +37,8 @@ export const chatRequestSchema = z.object({
   settings: chatSettingsSchema.optional(),
   trigger: z.string().max(64).optional(),
   messageId: z.string().max(128).optional(),
+  /** Continue the final assistant reply (cut at max output) instead of answering a final user message. */
+  continue: z.boolean().optional(),
 });
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
