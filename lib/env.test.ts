@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, keyFingerprint, parseEnv } from "./env";
+import { EnvError, keyFingerprint, parseDatabaseUrl, parseEnv } from "./env";
 
 const KEY = "sk-byts-0123456789abcdef0123456789abcdef";
 
@@ -138,5 +138,86 @@ describe("keyFingerprint", () => {
   it("is stable per key and differs between keys", () => {
     expect(keyFingerprint(KEY)).toBe(keyFingerprint(KEY));
     expect(keyFingerprint(KEY)).not.toBe(keyFingerprint(`${KEY.slice(0, -1)}0`));
+  });
+});
+
+describe("storage and accounts variables", () => {
+  it("defaults to SQLite in data/app.db, 200k tokens a day, 2 replies at once, no SSO, no seeded admin", () => {
+    const env = parseEnv({});
+    expect(env.database).toEqual({ kind: "sqlite", path: `${process.cwd()}/data/app.db` });
+    expect(env).toMatchObject({ QUOTA_TOKENS_PER_DAY: 200_000, QUOTA_MAX_CONCURRENT: 2, AUTH_SIGN_IN_PER_MINUTE: 10 });
+    expect(env.oidc).toBeUndefined();
+    expect(env.adminSeed).toBeUndefined();
+    expect(env.BETTER_AUTH_SECRET).toBeUndefined();
+  });
+
+  it.each([
+    ["postgres://app:pw@db:5432/chat", { kind: "postgres", url: "postgres://app:pw@db:5432/chat" }],
+    ["postgresql://db/chat", { kind: "postgres", url: "postgresql://db/chat" }],
+    [
+      "postgresql:///chat?host=/var/run/postgresql",
+      { kind: "postgres", url: "postgresql:///chat?host=/var/run/postgresql" },
+    ],
+    ["file:data/other.db", { kind: "sqlite", path: "/srv/app/data/other.db" }],
+    ["file:/var/lib/chat.db", { kind: "sqlite", path: "/var/lib/chat.db" }],
+    ["file:///var/lib/chat.db", { kind: "sqlite", path: "/var/lib/chat.db" }],
+    ["./chat.sqlite", { kind: "sqlite", path: "/srv/app/chat.sqlite" }],
+    [":memory:", { kind: "sqlite", path: ":memory:" }],
+    [undefined, { kind: "sqlite", path: "/srv/app/data/app.db" }],
+  ])("reads DATABASE_URL=%j", (raw, target) => {
+    expect(parseDatabaseUrl(raw, "/srv/app")).toEqual(target);
+  });
+
+  it("reads accounts, SSO and quota settings", () => {
+    const env = parseEnv({
+      DATABASE_URL: "postgres://db/chat",
+      BETTER_AUTH_URL: "https://chat.example.com/",
+      ADMIN_EMAIL: "admin@example.com",
+      ADMIN_PASSWORD: "correct horse",
+      OIDC_ISSUER: "https://sso.example.com/realms/staff/",
+      OIDC_CLIENT_ID: "glm-chat",
+      OIDC_CLIENT_SECRET: "s3cret",
+      OIDC_PROVIDER_NAME: "企业微信",
+      QUOTA_TOKENS_PER_DAY: "0",
+      QUOTA_MAX_CONCURRENT: "5",
+    });
+    expect(env.database).toEqual({ kind: "postgres", url: "postgres://db/chat" });
+    expect(env.BETTER_AUTH_URL).toBe("https://chat.example.com");
+    expect(env.adminSeed).toEqual({ email: "admin@example.com", password: "correct horse" });
+    expect(env.oidc).toEqual({
+      issuer: "https://sso.example.com/realms/staff",
+      clientId: "glm-chat",
+      clientSecret: "s3cret",
+      name: "企业微信",
+    });
+    expect(env.QUOTA_TOKENS_PER_DAY).toBe(0);
+    expect(env.QUOTA_MAX_CONCURRENT).toBe(5);
+  });
+
+  it.each([
+    ["DATABASE_URL", "mysql://db/chat"],
+    ["DATABASE_URL", "postgres://"],
+    ["BETTER_AUTH_SECRET", "too-short"],
+    ["BETTER_AUTH_URL", "chat.example.com"],
+    ["ADMIN_EMAIL", "not-an-email"],
+    ["OIDC_ISSUER", "sso"],
+    ["QUOTA_TOKENS_PER_DAY", "-1"],
+    ["QUOTA_MAX_CONCURRENT", "many"],
+    ["AUTH_SIGN_IN_PER_MINUTE", "0"],
+  ])("rejects %s=%j with a message naming the variable", (name, value) => {
+    expect(envError({ [name]: value }).message).toContain(name);
+  });
+
+  it("wants ADMIN_EMAIL with ADMIN_PASSWORD, and OIDC_ISSUER with OIDC_CLIENT_ID", () => {
+    expect(envError({ ADMIN_EMAIL: "admin@example.com" }).message).toContain("ADMIN_PASSWORD");
+    expect(envError({ ADMIN_PASSWORD: "long enough" }).message).toContain("ADMIN_EMAIL");
+    expect(envError({ OIDC_ISSUER: "https://sso.example.com" }).message).toContain("OIDC_CLIENT_ID");
+    expect(envError({ OIDC_CLIENT_ID: "glm-chat" }).message).toContain("OIDC_ISSUER");
+  });
+
+  it("never prints the auth secret or the admin password", () => {
+    const error = envError({ BETTER_AUTH_SECRET: "short-secret", ADMIN_EMAIL: "x", ADMIN_PASSWORD: "pw" });
+    expect(error.message).not.toContain("short-secret");
+    expect(error.message).not.toMatch(/\bpw\b/);
   });
 });

@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
+import path from "node:path";
 import { z } from "zod";
 
 // Every environment variable the server reads, validated once. A bad value stops the server
@@ -43,7 +44,81 @@ const schema = z.object({
   DEFAULT_TEMPERATURE: z.coerce.number().min(0, "must be between 0 and 2").max(2, "must be between 0 and 2").optional(),
   DEFAULT_THINKING: booleanish.default(true),
   DEFAULT_SYSTEM_PROMPT: z.string().max(8000, "must be at most 8000 characters").optional(),
+  // Storage and accounts (lib/db, lib/auth, lib/quota).
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine((v) => parseDatabaseUrl(v) !== undefined, "must be a postgres:// URL or a SQLite file (file:data/app.db)")
+    .optional(),
+  BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
+  BETTER_AUTH_URL: z
+    .url({ protocol: /^https?$/, error: "must be the app's public http(s) URL such as https://chat.example.com" })
+    .transform((u) => u.replace(/\/+$/, ""))
+    .optional(),
+  AUTH_SIGN_IN_PER_MINUTE: intFrom(1, 10000).default(10),
+  ADMIN_EMAIL: z.email("must be an email address").optional(),
+  ADMIN_PASSWORD: z
+    .string()
+    .min(8, "must be at least 8 characters")
+    .max(128, "must be at most 128 characters")
+    .optional(),
+  OIDC_ISSUER: z
+    .url({ protocol: /^https?$/, error: "must be the identity provider's issuer URL" })
+    .transform((u) => u.replace(/\/+$/, ""))
+    .optional(),
+  OIDC_CLIENT_ID: z.string().trim().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().trim().min(1).optional(),
+  OIDC_PROVIDER_NAME: z.string().trim().min(1).max(40, "must be at most 40 characters").default("SSO"),
+  QUOTA_TOKENS_PER_DAY: intFrom(0, 1e12).default(200_000),
+  QUOTA_MAX_CONCURRENT: intFrom(0, 1000).default(2),
 });
+
+/** Where the data lives: a SQLite file (the default) or a PostgreSQL server. */
+export type DatabaseTarget = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
+
+const DEFAULT_SQLITE_PATH = "data/app.db";
+
+/** `postgres://…`/`postgresql://…`, `file:path`, a bare path or `:memory:`; undefined when unusable. */
+export function parseDatabaseUrl(raw: string | undefined, cwd = process.cwd()): DatabaseTarget | undefined {
+  const value = raw?.trim() || DEFAULT_SQLITE_PATH;
+  if (/^postgres(ql)?:\/\//i.test(value)) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return undefined;
+    }
+    // A host, or a socket directory as ?host=/var/run/postgresql.
+    return url.hostname || url.searchParams.has("host") ? { kind: "postgres", url: value } : undefined;
+  }
+  if (value === ":memory:") return { kind: "sqlite", path: value };
+  // Any other scheme (mysql://, http://…) is a mistake, not a file name.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !value.startsWith("file:")) return undefined;
+  const file = value.startsWith("file:") ? value.slice("file:".length).replace(/^\/\/(?=\/)/, "") : value;
+  if (file === "") return undefined;
+  return { kind: "sqlite", path: path.resolve(cwd, file) };
+}
+
+function requireTogether(env: Record<string, unknown>, ctx: z.RefinementCtx, names: string[]): void {
+  const set = names.filter((n) => env[n] !== undefined);
+  if (set.length === 0 || set.length === names.length) return;
+  for (const name of names.filter((n) => env[n] === undefined)) {
+    ctx.addIssue({ code: "custom", path: [name], message: `must be set together with ${set.join(" and ")}` });
+  }
+}
+
+const checkedSchema = schema.superRefine((env, ctx) => {
+  requireTogether(env, ctx, ["ADMIN_EMAIL", "ADMIN_PASSWORD"]);
+  requireTogether(env, ctx, ["OIDC_ISSUER", "OIDC_CLIENT_ID"]);
+});
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret?: string;
+  /** The sign-in button's label. */
+  name: string;
+}
 
 export type ServerEnv = z.infer<typeof schema> & {
   /** True when no key is set: the app talks to its built-in gateway simulator. */
@@ -54,6 +129,11 @@ export type ServerEnv = z.infer<typeof schema> & {
   baseUrl: string;
   /** Secret for hashing staff ids into the gateway's `user` field. */
   secret: string;
+  database: DatabaseTarget;
+  /** Single sign-on, when OIDC_ISSUER and OIDC_CLIENT_ID are set. */
+  oidc: OidcConfig | undefined;
+  /** The administrator ensured at startup, when ADMIN_EMAIL and ADMIN_PASSWORD are set. */
+  adminSeed: { email: string; password: string } | undefined;
 };
 
 export class EnvError extends Error {
@@ -63,7 +143,7 @@ export class EnvError extends Error {
 export function parseEnv(source: Record<string, string | undefined>): ServerEnv {
   // Empty strings count as unset, as in most .env tooling.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
-  const result = schema.safeParse(cleaned);
+  const result = checkedSchema.safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
     throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}`);
@@ -74,7 +154,19 @@ export function parseEnv(source: Record<string, string | undefined>): ServerEnv 
   const baseUrl = demoMode ? `http://127.0.0.1:${env.SIMULATOR_PORT}/v1` : env.BYTESPIKE_BASE_URL;
   // Without APP_SECRET the id hash is keyed by the API key itself: stable, and never reversible.
   const secret = env.APP_SECRET ?? createHash("sha256").update(`glm-chat:${apiKey}`).digest("hex");
-  return { ...env, demoMode, apiKey, baseUrl, secret };
+  const database = parseDatabaseUrl(env.DATABASE_URL) as DatabaseTarget; // validated above
+  const oidc =
+    env.OIDC_ISSUER && env.OIDC_CLIENT_ID
+      ? {
+          issuer: env.OIDC_ISSUER,
+          clientId: env.OIDC_CLIENT_ID,
+          ...(env.OIDC_CLIENT_SECRET ? { clientSecret: env.OIDC_CLIENT_SECRET } : {}),
+          name: env.OIDC_PROVIDER_NAME,
+        }
+      : undefined;
+  const adminSeed =
+    env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined;
+  return { ...env, demoMode, apiKey, baseUrl, secret, database, oidc, adminSeed };
 }
 
 /** A short, non-reversible label for a key, safe for logs. */

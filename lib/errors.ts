@@ -69,6 +69,32 @@ const SPECS = {
     "zh-CN": "请求来源不被允许。",
     en: "Request origin not allowed.",
   },
+  // Accounts and quotas
+  unauthorized: {
+    status: 401,
+    retryable: false,
+    "zh-CN": "请先登录。登录已过期时请重新登录。",
+    en: "Please sign in. If your session expired, sign in again.",
+  },
+  forbidden: {
+    status: 403,
+    retryable: false,
+    "zh-CN": "你没有权限执行此操作。",
+    en: "You are not allowed to do this.",
+  },
+  quota_tokens_exceeded: {
+    status: 429,
+    retryable: false,
+    "zh-CN":
+      "今日额度已用完（已用 {used} / 上限 {limit} tokens），将于 {resetAt}（北京时间）重置。如需更多额度请联系管理员。",
+    en: "Today's allowance is used up ({used} of {limit} tokens). It resets at {resetAt} (Beijing time). Ask the administrator for more.",
+  },
+  quota_concurrency_exceeded: {
+    status: 429,
+    retryable: true,
+    "zh-CN": "你同时进行的回答已达上限（{limit} 个），请等当前回答结束或停止后再试。",
+    en: "You already have {limit} replies in progress. Wait for one to finish or stop it, then try again.",
+  },
   // The gateway's answers
   invalid_api_key: {
     status: 502,
