@@ -1,0 +1,47 @@
+import type { MathPlugins } from "@/lib/markdown/plugins";
+import type { SplitState } from "@/lib/markdown/split-blocks";
+import { MarkdownBlock } from "./markdown-block";
+
+/** Settled blocks, then the tail; together they render exactly what the whole text renders to. */
+export function MarkdownBlocks({
+  split,
+  math,
+  streaming,
+}: {
+  split: SplitState;
+  math: MathPlugins | undefined;
+  streaming: boolean;
+}) {
+  let leading = false;
+  const blocks = split.blocks.map((block) => {
+    const element = (
+      <MarkdownBlock
+        key={block.key}
+        source={block.source}
+        // Only a block that can hold a reference needs the definitions (and re-renders when they grow).
+        definitions={block.source.includes("]") ? split.definitions : ""}
+        leading={leading}
+        math={block.math ? math : undefined}
+        streaming={false}
+      />
+    );
+    leading ||= !block.empty;
+    return element;
+  });
+  const { tail } = split;
+  return (
+    <>
+      {blocks}
+      {tail.source && (
+        <MarkdownBlock
+          key={tail.key}
+          source={tail.source}
+          definitions={split.definitions}
+          leading={leading}
+          math={tail.math ? math : undefined}
+          streaming={streaming}
+        />
+      )}
+    </>
+  );
+}
