@@ -12,6 +12,8 @@ const sizes = {
   sm: "h-8 gap-1.5 rounded-lg px-3 text-sm",
   md: "h-10 gap-2 rounded-xl px-4 text-sm",
   icon: "size-10 rounded-xl",
+  "icon-sm": "size-8 rounded-lg",
+  "icon-md": "size-9 rounded-lg",
 } as const;
 
 export type ButtonProps = ComponentProps<"button"> & {
