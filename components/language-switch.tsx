@@ -25,7 +25,9 @@ export function LanguageSwitch() {
       onClick={() => startTransition(() => setLocale(next))}
     >
       <GlobeIcon />
-      <span lang={next}>{localeNames[next]}</span>
+      <span lang={next} className="hidden sm:inline">
+        {localeNames[next]}
+      </span>
     </Button>
   );
 }

@@ -2,9 +2,12 @@
 
 import type { ChatStatus } from "ai";
 import { createContext, use } from "react";
-import type { ChatUIMessage } from "@/lib/chat/types";
+import type { CatalogModel, ChatSettings, ChatUIMessage } from "@/lib/chat/types";
 import type { AppErrorPayload } from "@/lib/errors";
 import type { MessageEnding } from "./message-status";
+import type { ContextBudget } from "./use-context-budget";
+
+export type ChatDialog = "settings" | "shortcuts";
 
 /** What the chat shell shares with its parts, instead of drilling props through the tree. */
 export interface ChatState {
@@ -18,10 +21,23 @@ export interface ChatState {
   /** The error to show under the conversation, if any. */
   error: AppErrorPayload | undefined;
   model: string | undefined;
+  modelInfo: CatalogModel | undefined;
   setModel: (model: string) => void;
-  send: (text: string) => void;
+  settings: ChatSettings;
+  updateSettings: (patch: Partial<ChatSettings>) => void;
+  resetSettings: () => void;
+  context: ContextBudget;
+  /** Sends a new question; false when it was refused (busy, no model, or the context is full). */
+  send: (text: string) => boolean;
   stop: () => void;
-  retry: () => void;
+  /** Asks again for the last reply (also the error notice's Retry). */
+  regenerate: () => void;
+  /** Replaces a question and everything after it, and asks again. */
+  edit: (messageId: string, text: string) => void;
+  /** Extends the last reply where it was cut at max output. */
+  continueReply: () => void;
+  newChat: () => void;
+  openDialog: (dialog: ChatDialog) => void;
 }
 
 export const ChatStateContext = createContext<ChatState | null>(null);

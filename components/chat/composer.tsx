@@ -2,23 +2,29 @@
 
 import { useTranslations } from "next-intl";
 import type { KeyboardEvent, Ref } from "react";
-import { useId, useImperativeHandle, useRef, useState } from "react";
+import { useDeferredValue, useId, useImperativeHandle, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ArrowUpIcon, StopIcon } from "@/components/ui/icons";
 import { Textarea } from "@/components/ui/textarea";
+import { contextLevel, estimateTokens } from "@/lib/chat/token-estimate";
 import { useChatState } from "./chat-context";
 import { createCompositionTracker, shouldSend, shouldStop, shouldSwallow } from "./composer-keys";
+import { ContextLimitNotice } from "./context-limit-notice";
+import { ContextMeter } from "./context-meter";
+import { ThinkingToggle } from "./thinking-toggle";
 import { useAutosize } from "./use-autosize";
 
 /** Lets the shell put text in the box (example prompts) while the draft itself stays local to the composer. */
 export interface ComposerHandle {
   fill: (text: string) => void;
+  focus: () => void;
 }
 
 export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
   const t = useTranslations("composer");
+  const tContext = useTranslations("context");
   const hintId = useId();
-  const { send, stop, isBusy, model } = useChatState();
+  const { send, stop, isBusy, model, context } = useChatState();
   const [draft, setDraft] = useState("");
   const [composition] = useState(createCompositionTracker);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
@@ -31,16 +37,21 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
         setDraft(text);
         textareaRef.current?.focus();
       },
+      focus: () => textareaRef.current?.focus(),
     }),
     [],
   );
 
-  const canSend = draft.trim() !== "" && !isBusy && model !== undefined;
+  // A long paste is counted once typing pauses, not on every keystroke.
+  const deferredDraft = useDeferredValue(draft);
+  const draftTokens = useMemo(() => estimateTokens(deferredDraft), [deferredDraft]);
+  const total = context.used + draftTokens;
+  const level = contextLevel(total, context.contextWindow);
+  const canSend = draft.trim() !== "" && !isBusy && model !== undefined && level !== "full";
 
   const submit = () => {
     if (!canSend) return;
-    send(draft.trim());
-    setDraft("");
+    if (send(draft.trim())) setDraft("");
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -63,7 +74,8 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
         submit();
       }}
     >
-      <div className="flex items-end gap-2 rounded-2xl border border-border bg-surface p-2 shadow-sm transition-shadow focus-within:border-ring focus-within:ring-3 focus-within:ring-ring/20">
+      {level === "full" && <ContextLimitNotice draftTokens={draftTokens} />}
+      <div className="flex flex-col gap-1 rounded-2xl border border-border bg-surface p-2 shadow-sm transition-shadow focus-within:border-ring focus-within:ring-3 focus-within:ring-ring/20">
         <Textarea
           ref={textareaRef}
           data-testid="chat-input"
@@ -79,33 +91,49 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
           enterKeyHint="send"
           className="max-h-52 min-h-10 overflow-y-auto px-2 py-2"
         />
-        {isBusy ? (
-          <Button
-            data-testid="stop-button"
-            variant="secondary"
-            size="icon"
-            aria-label={t("stop")}
-            title={t("stop")}
-            onClick={stop}
-          >
-            <StopIcon />
-          </Button>
-        ) : (
-          <Button
-            type="submit"
-            data-testid="send-button"
-            size="icon"
-            aria-label={t("send")}
-            title={t("send")}
-            disabled={!canSend}
-          >
-            <ArrowUpIcon />
-          </Button>
+        <div className="flex items-center gap-2">
+          <ThinkingToggle />
+          <div className="ml-auto">
+            {isBusy ? (
+              <Button
+                data-testid="stop-button"
+                variant="secondary"
+                size="icon"
+                aria-label={t("stop")}
+                title={t("stop")}
+                onClick={stop}
+              >
+                <StopIcon />
+              </Button>
+            ) : (
+              <Button
+                type="submit"
+                data-testid="send-button"
+                size="icon"
+                aria-label={t("send")}
+                title={t("send")}
+                disabled={!canSend}
+              >
+                <ArrowUpIcon />
+              </Button>
+            )}
+          </div>
+        </div>
+      </div>
+      <div className="mt-2 flex items-center justify-between gap-3 px-1">
+        <p id={hintId} className="message-text min-w-0 text-xs text-muted-foreground">
+          {level === "warning" ? (
+            <span data-testid="context-warning" className="text-warning-foreground">
+              {tContext("warning")}
+            </span>
+          ) : (
+            <span className="hidden sm:inline">{t("hint")}</span>
+          )}
+        </p>
+        {context.contextWindow !== undefined && (
+          <ContextMeter tokens={total} contextWindow={context.contextWindow} level={level} />
         )}
       </div>
-      <p id={hintId} className="message-text mt-2 hidden text-center text-xs text-muted-foreground sm:block">
-        {t("hint")}
-      </p>
     </form>
   );
 }

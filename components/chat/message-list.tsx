@@ -9,7 +9,7 @@ import { messageStatus } from "./message-status";
 
 export function MessageList() {
   const t = useTranslations("chat");
-  const { messages, status, endings, error, retry } = useChatState();
+  const { messages, status, endings, error, regenerate } = useChatState();
   const visible = messages.filter((message) => message.role !== "system");
   const last = visible.at(-1);
   // Between sending and the reply's first chunk there is no assistant message to hold the indicator yet.
@@ -21,6 +21,7 @@ export function MessageList() {
         <Message
           key={message.id}
           message={message}
+          isLast={message === last}
           status={messageStatus({
             message,
             isLast: message === last,
@@ -30,7 +31,7 @@ export function MessageList() {
         />
       ))}
       {waiting && <ConnectingIndicator />}
-      {error && <ErrorNotice error={error} onRetry={retry} />}
+      {error && <ErrorNotice error={error} onRetry={regenerate} />}
     </section>
   );
 }

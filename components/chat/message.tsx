@@ -1,37 +1,80 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { memo } from "react";
+import { memo, useState } from "react";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import { cn } from "@/lib/utils";
+import { useChatState } from "./chat-context";
 import { ConnectingIndicator } from "./connecting-indicator";
-import { MessageUsage } from "./message-usage";
+import { ContinueNotice } from "./continue-notice";
+import { MessageActions } from "./message-actions";
+import { messageBlocks, messageMarkdown, type MessageBlock } from "./message-blocks";
+import { MessageEditor } from "./message-editor";
 import type { MessageStatus } from "./message-status";
+import { MessageUsage } from "./message-usage";
 import { Reasoning } from "./reasoning";
 
-type Part = ChatUIMessage["parts"][number];
-
-function MessagePart({ part }: { part: Part }) {
-  switch (part.type) {
+function Block({ block, streaming }: { block: MessageBlock; streaming: boolean }) {
+  switch (block.kind) {
     case "text":
       // Plain pre-wrapped text until the streaming markdown renderer lands.
-      return <div className="message-text whitespace-pre-wrap">{part.text}</div>;
+      return <div className="message-text whitespace-pre-wrap">{block.text}</div>;
     case "reasoning":
-      return part.text ? <Reasoning text={part.text} streaming={part.state === "streaming"} /> : null;
-    default:
-      // Files, tools and sources get their own components as those features land.
-      return null;
+      return <Reasoning text={block.text} streaming={streaming && block.streaming} />;
   }
 }
 
-function hasContent(message: ChatUIMessage): boolean {
-  return message.parts.some((part) => (part.type === "text" || part.type === "reasoning") && part.text !== "");
-}
-
-export const Message = memo(function Message({ message, status }: { message: ChatUIMessage; status: MessageStatus }) {
+export const Message = memo(function Message({
+  message,
+  status,
+  isLast,
+}: {
+  message: ChatUIMessage;
+  status: MessageStatus;
+  isLast: boolean;
+}) {
   const t = useTranslations("message");
+  const { edit } = useChatState();
+  const [editing, setEditing] = useState(false);
   const isUser = message.role === "user";
-  const usage = message.metadata?.usage;
+  const streaming = status === "streaming";
+  const blocks = messageBlocks(message.parts);
+  const markdown = messageMarkdown(message.parts);
+  const { usage, finishReason, error } = message.metadata ?? {};
+  // Content safety cut the answer: the notice under the conversation explains it; this is not a failure.
+  const filtered = error?.code === "content_filtered";
+
+  const body = editing ? (
+    <MessageEditor
+      initial={markdown}
+      onCancel={() => setEditing(false)}
+      onSubmit={(text) => {
+        setEditing(false);
+        edit(message.id, text);
+      }}
+    />
+  ) : (
+    <div
+      className={cn(
+        "min-w-0 leading-relaxed",
+        isUser ? "max-w-[85%] rounded-2xl rounded-br-md bg-primary-soft px-4 py-2.5" : "w-full",
+      )}
+    >
+      {blocks.map((block) => (
+        <Block key={block.kind} block={block} streaming={streaming} />
+      ))}
+      {streaming && blocks.length === 0 && <ConnectingIndicator />}
+    </div>
+  );
+  const actions =
+    !editing && !streaming && markdown.trim() !== "" ? (
+      <MessageActions
+        role={isUser ? "user" : "assistant"}
+        markdown={markdown}
+        isLast={isLast}
+        onEdit={() => setEditing(true)}
+      />
+    ) : null;
 
   return (
     <article
@@ -39,23 +82,31 @@ export const Message = memo(function Message({ message, status }: { message: Cha
       data-role={message.role}
       data-status={status}
       aria-label={isUser ? t("you") : t("assistant")}
-      aria-busy={status === "streaming"}
-      className={cn("flex flex-col gap-1.5", isUser ? "items-end" : "items-start")}
+      aria-busy={streaming}
+      className={cn("group/message flex flex-col gap-1.5", isUser ? "items-end" : "items-start")}
     >
-      <div
-        className={cn(
-          "min-w-0 leading-relaxed",
-          isUser ? "max-w-[85%] rounded-2xl rounded-br-md bg-primary-soft px-4 py-2.5" : "w-full",
-        )}
-      >
-        {message.parts.map((part, index) => (
-          <MessagePart key={index} part={part} />
-        ))}
-        {status === "streaming" && !hasContent(message) && <ConnectingIndicator />}
-      </div>
-      {status === "interrupted" && <p className="text-xs text-muted-foreground">{t("interrupted")}</p>}
-      {status === "error" && <p className="text-xs text-danger-strong">{t("failed")}</p>}
-      {usage && status !== "streaming" && <MessageUsage usage={usage} />}
+      {isUser ? (
+        // A question's actions sit beside it, so they take no extra line.
+        <div className="flex w-full min-w-0 items-end justify-end gap-1">
+          {actions}
+          {body}
+        </div>
+      ) : (
+        body
+      )}
+      {status === "interrupted" && !filtered && <p className="text-xs text-muted-foreground">{t("interrupted")}</p>}
+      {status === "error" && !filtered && <p className="text-xs text-danger-strong">{t("failed")}</p>}
+      {isLast && !streaming && finishReason === "length" && <ContinueNotice />}
+      {!isUser && (actions || (usage && !streaming)) && (
+        <div className="flex w-full flex-wrap items-center gap-x-3 gap-y-1">
+          {actions}
+          {usage && !streaming && (
+            <div className="ml-auto">
+              <MessageUsage usage={usage} />
+            </div>
+          )}
+        </div>
+      )}
     </article>
   );
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  contextLevel,
   estimateConversationTokens,
   estimateTokens,
   MESSAGE_OVERHEAD_TOKENS,
@@ -116,5 +117,20 @@ describe("oldestTurnsToDrop", () => {
 
   it("can drop everything when even one turn does not fit", () => {
     expect(oldestTurnsToDrop(chat, { target: 5, estimate: ten })).toBe(chat.length);
+  });
+});
+
+describe("contextLevel", () => {
+  it("warns from 80% and refuses from 100% of the window", () => {
+    expect(contextLevel(0, 1000)).toBe("ok");
+    expect(contextLevel(799, 1000)).toBe("ok");
+    expect(contextLevel(800, 1000)).toBe("warning");
+    expect(contextLevel(999, 1000)).toBe("warning");
+    expect(contextLevel(1000, 1000)).toBe("full");
+    expect(contextLevel(5000, 1000)).toBe("full");
+  });
+
+  it("never refuses while the window is unknown", () => {
+    expect(contextLevel(1_000_000, undefined)).toBe("ok");
   });
 });

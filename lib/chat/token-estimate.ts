@@ -97,3 +97,15 @@ export function oldestTurnsToDrop(
   }
   return drop;
 }
+
+/** Share of the context window at which the meter warns. */
+export const CONTEXT_WARNING_RATIO = 0.8;
+
+export type ContextLevel = "ok" | "warning" | "full";
+
+/** ok below 80% of the window, warning from 80%, full (nothing more may be sent) from 100%. */
+export function contextLevel(tokens: number, contextWindow: number | undefined): ContextLevel {
+  if (!contextWindow) return "ok";
+  if (tokens >= contextWindow) return "full";
+  return tokens >= contextWindow * CONTEXT_WARNING_RATIO ? "warning" : "ok";
+}

@@ -1,0 +1,94 @@
+"use client";
+
+import { useCallback, useMemo, useState } from "react";
+import {
+  CONTEXT_WARNING_RATIO,
+  estimateConversationTokens,
+  messageTokens,
+  oldestTurnsToDrop,
+  type EstimateMessage,
+} from "@/lib/chat/token-estimate";
+import type { ChatUIMessage } from "@/lib/chat/types";
+
+export interface ContextBudget {
+  /** Tokens the conversation takes so far, without the draft. */
+  used: number;
+  /** The model's context window; undefined while the catalog loads. */
+  contextWindow: number | undefined;
+  /** Removes the oldest turns until the rest plus `extraTokens` is under 80% of the window; returns how many messages went. */
+  dropOldestTurns: (extraTokens: number) => number;
+  /** Forgets removed-turn bookkeeping (a new chat). */
+  reset: () => void;
+}
+
+// Messages that did not change keep their estimate: while a reply streams only the last one is re-counted.
+const entries = new WeakMap<ChatUIMessage, EstimateMessage>();
+const tokens = new WeakMap<EstimateMessage, number>();
+
+function entryOf(message: ChatUIMessage): EstimateMessage {
+  let entry = entries.get(message);
+  if (!entry) {
+    const usage = message.metadata?.usage;
+    // Only text goes upstream (reasoning stays with its reply), so only text is counted.
+    const text = message.parts.map((part) => (part.type === "text" ? part.text : "")).join("");
+    entry = { id: message.id, role: message.role, text, ...(usage ? { usage } : {}) };
+    entries.set(message, entry);
+  }
+  return entry;
+}
+
+function cachedTokens(entry: EstimateMessage): number {
+  let count = tokens.get(entry);
+  if (count === undefined) {
+    count = messageTokens(entry);
+    tokens.set(entry, count);
+  }
+  return count;
+}
+
+export function useContextBudget({
+  messages,
+  setMessages,
+  system,
+  contextWindow,
+}: {
+  messages: ChatUIMessage[];
+  setMessages: (messages: ChatUIMessage[]) => void;
+  system: string | undefined;
+  contextWindow: number | undefined;
+}): ContextBudget {
+  // Replies whose reported usage still counts turns that were removed since.
+  const [staleUsage, setStaleUsage] = useState<ReadonlySet<string>>(() => new Set());
+  const list = useMemo(() => messages.map(entryOf), [messages]);
+  const used = useMemo(
+    () => estimateConversationTokens(list, { system, staleUsage, estimate: cachedTokens }),
+    [list, system, staleUsage],
+  );
+
+  const dropOldestTurns = useCallback(
+    (extraTokens: number) => {
+      if (!contextWindow) return 0;
+      const target = contextWindow * CONTEXT_WARNING_RATIO;
+      // Reported usage is the truth the meter shows: scale the per-message estimates up to it, so the turns
+      // removed are the ones that make room by that measure, not by the (possibly low) estimate.
+      const estimated = list.reduce((sum, entry) => sum + cachedTokens(entry), 0);
+      const scale = estimated > 0 ? Math.max(1, used / estimated) : 1;
+      const count = oldestTurnsToDrop(list, {
+        target,
+        system,
+        extra: extraTokens,
+        estimate: (entry) => cachedTokens(entry) * scale,
+      });
+      if (count === 0) return 0;
+      const kept = messages.slice(count);
+      setMessages(kept);
+      setStaleUsage(new Set(kept.map((message) => message.id)));
+      return count;
+    },
+    [contextWindow, list, messages, setMessages, system, used],
+  );
+
+  const reset = useCallback(() => setStaleUsage(new Set()), []);
+
+  return { used, contextWindow, dropOldestTurns, reset };
+}
