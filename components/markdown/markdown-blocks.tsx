@@ -29,19 +29,18 @@ export function MarkdownBlocks({
     return element;
   });
   const { tail } = split;
-  return (
-    <>
-      {blocks}
-      {tail.source && (
-        <MarkdownBlock
-          key={tail.key}
-          source={tail.source}
-          definitions={split.definitions}
-          leading={leading}
-          math={tail.math ? math : undefined}
-          streaming={streaming}
-        />
-      )}
-    </>
-  );
+  // The tail shares the blocks' list, so when it settles under the same key React keeps its DOM.
+  if (tail.source) {
+    blocks.push(
+      <MarkdownBlock
+        key={tail.key}
+        source={tail.source}
+        definitions={split.definitions}
+        leading={leading}
+        math={tail.math ? math : undefined}
+        streaming={streaming}
+      />,
+    );
+  }
+  return blocks;
 }

@@ -108,6 +108,9 @@ export async function highlight(code: string, language: string): Promise<Token[]
     defaultColor: false,
     // Pathological lines (minified code) are left plain instead of blocking the page.
     tokenizeMaxLineLength: 1000,
+    // No per-line time limit: the first lines pay for compiling the grammar's regexes, and a limit
+    // would leave them half-coloured, differently from the same code highlighted later.
+    tokenizeTimeLimit: 0,
   });
   const lines = tokens.map((line) =>
     line.map((token) => ({

@@ -1,0 +1,106 @@
+// @vitest-environment happy-dom
+import { act } from "react";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { chineseReply } from "@/lib/markdown/fixtures/chinese-reply";
+import { prefixes } from "@/lib/markdown/fixtures/chunks";
+import { loadMath } from "@/lib/markdown/load-math";
+import { mount, waitUntil } from "./dom-test-utils";
+import { Markdown } from "./markdown";
+import { OneShot } from "./test-render";
+
+// Count react-markdown renders: settled blocks must not be rendered again as the text grows.
+const renders = vi.hoisted(() => ({ count: 0 }));
+vi.mock("react-markdown", async (original) => {
+  const actual = await original<typeof import("react-markdown")>();
+  return {
+    ...actual,
+    default: (props: Parameters<typeof actual.default>[0]) => (renders.count++, actual.default(props)),
+  };
+});
+
+beforeAll(async () => {
+  await loadMath();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const highlighted = (root: Element) =>
+  [...root.querySelectorAll("pre code[class]")].every((code) => code.querySelector("span[style]"));
+
+describe("streaming <Markdown>", () => {
+  it("ends with the one-shot DOM, keeping settled blocks' nodes and rendering each block once", async () => {
+    const text = chineseReply(2);
+    const steps = prefixes(text, 11, 24);
+    vi.useFakeTimers({ toFake: ["requestAnimationFrame", "cancelAnimationFrame", "performance"] });
+    const { container, render } = mount(<Markdown text={steps[0]!} streaming />);
+    let firstHeading: Element | null = null;
+    renders.count = 0;
+    for (const prefix of steps) {
+      render(<Markdown text={prefix} streaming />);
+      act(() => vi.advanceTimersByTime(60));
+      firstHeading ??= container.querySelector("h1");
+    }
+    const streamingRenders = renders.count;
+    render(<Markdown text={text} streaming={false} />);
+    vi.useRealTimers();
+
+    const blocks = container.querySelectorAll(".markdown > *").length;
+    // One tail render per frame, plus each block once when it settles: nothing proportional to steps × blocks.
+    expect(streamingRenders).toBeLessThanOrEqual(steps.length + blocks);
+    expect(container.querySelector("h1")).toBe(firstHeading);
+
+    const reference = mount(
+      <div data-slot="markdown" className="markdown message-text">
+        <OneShot text={text} math={await loadMath()} />
+      </div>,
+    );
+    await waitUntil(() => highlighted(container) && highlighted(reference.container));
+    expect(container.innerHTML).toBe(reference.container.innerHTML);
+  });
+});
+
+/** Text a reader sees for a half-received message. */
+function visibleText(text: string): { text: string; html: string } {
+  const { container, root } = mount(<Markdown text={text} streaming />);
+  const result = { text: container.textContent ?? "", html: container.innerHTML };
+  act(() => root.unmount());
+  return result;
+}
+
+describe("healing while streaming", () => {
+  it.each([
+    ["Hello **wor", "<strong>wor</strong>", "**"],
+    ["将在**下周一", "<strong>下周一</strong>", "**"],
+    ["a ~~stri", "<del>stri</del>", "~~"],
+    ["run `npm i", "<code>npm i</code>", "`"],
+    ["see [the docs](https://exa", "the docs", "]("],
+    ["see [the do", "the do", "["],
+    ["```js\nconst a = 1", "const a = 1", "```"],
+    ["| a | b |\n| --", "<th>a</th>", "|"],
+    ["intro\n\n| a | b |", "intro", "|"],
+    ["$$\nx^2 +", 'class="katex-display"', "$$"],
+    ["look ![cat](https://exa", "look", "!["],
+  ])("%j shows no raw markers", (input, shows, marker) => {
+    const { text, html } = visibleText(input);
+    expect(html).toContain(shows);
+    expect(text).not.toContain(marker);
+  });
+
+  it("does not turn a paragraph into a heading while a list marker arrives", () => {
+    expect(visibleText("text\n-").html).not.toContain("<h2");
+  });
+});
+
+describe("CJK and math", () => {
+  it("bolds emphasis next to CJK punctuation", () => {
+    expect(visibleText("这是**“新产品”**正式发布。").html).toContain("<strong>“新产品”</strong>");
+  });
+
+  it("renders \\( \\) and \\[ \\] as math", () => {
+    const { html } = visibleText("行内 \\(a^2+b^2\\) 与\n\n\\[ c^2 \\]\n\n`\\(code\\)`\n");
+    expect(html).toContain('<span class="katex">');
+    expect(html).toContain('class="katex-display"');
+    expect(html).toContain("<code>\\(code\\)</code>");
+  });
+});
