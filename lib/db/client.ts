@@ -1,0 +1,55 @@
+import "server-only";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import type { DatabaseTarget } from "@/lib/env";
+import type { Database } from "./schema";
+
+// Opens the one database: SQLite through better-sqlite3 by default, PostgreSQL through a pg Pool
+// when DATABASE_URL says so. Everything above this file speaks Kysely and never asks which.
+
+export type DbDialect = "sqlite" | "postgres";
+
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: DbDialect;
+  /** Closes the pool or file. */
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+
+// Epoch milliseconds and counts fit a double; pg would hand int8 back as strings.
+const pgTypes = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === INT8_OID && format !== "binary") return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as "text");
+  },
+} as pg.CustomTypesConfig;
+
+export function openDatabase(target: DatabaseTarget, options: { poolMax?: number } = {}): Db {
+  if (target.kind === "postgres") {
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: options.poolMax ?? 10,
+      connectionTimeoutMillis: 10_000,
+      application_name: "glm-chat",
+      types: pgTypes,
+    });
+    // An idle connection dropped by the server (restart, failover) must not crash the process.
+    pool.on("error", (err) => console.error("[db] idle PostgreSQL connection failed:", err.message));
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { kysely, dialect: "postgres", close: () => kysely.destroy() };
+  }
+  if (target.path !== ":memory:") mkdirSync(path.dirname(target.path), { recursive: true });
+  const sqlite = new SQLite(target.path);
+  // WAL lets readers run while a reply is being written; the busy timeout rides out a checkpoint.
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { kysely, dialect: "sqlite", close: () => kysely.destroy() };
+}

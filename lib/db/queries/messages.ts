@@ -1,0 +1,311 @@
+import "server-only";
+import type { Kysely, Selectable } from "kysely";
+import type { ChatMessageMetadata, ChatUIMessage } from "@/lib/chat/types";
+import { AppError } from "@/lib/errors";
+import type { Db } from "../client";
+import type { Database, MessageRole, MessageStatus, MessagesTable } from "../schema";
+import { parseJson } from "./json";
+
+// Messages, always through their owner. A reply is stored while it streams (inserted as
+// 'streaming', its text rewritten as it grows, finalized with status, usage and finish reason), so
+// a crash or restart loses at most the last second of it.
+
+export type MessagePart = ChatUIMessage["parts"][number];
+
+export interface StoredMessage {
+  id: string;
+  conversationId: string;
+  userId: string;
+  seq: number;
+  role: MessageRole;
+  parts: MessagePart[];
+  text: string;
+  status: MessageStatus;
+  metadata: ChatMessageMetadata;
+  createdAt: number;
+  updatedAt: number;
+}
+
+function toStored(row: Selectable<MessagesTable>): StoredMessage {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    userId: row.user_id,
+    seq: Number(row.seq),
+    role: row.role,
+    parts: parseJson<MessagePart[]>(row.parts, []),
+    text: row.text,
+    status: row.status,
+    metadata: parseJson<ChatMessageMetadata>(row.metadata, {}),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+/** The message as useChat holds it. */
+export function toUIMessage(message: StoredMessage): ChatUIMessage {
+  return {
+    id: message.id,
+    role: message.role,
+    parts: message.parts,
+    metadata: { createdAt: message.createdAt, ...message.metadata },
+  };
+}
+
+/** Plain text of the text parts: what search and export read. */
+export function partsText(parts: readonly MessagePart[]): string {
+  return parts
+    .filter((p): p is Extract<MessagePart, { type: "text" }> => p.type === "text")
+    .map((p) => p.text)
+    .join("\n\n");
+}
+
+interface NewMessage {
+  id: string;
+  role: MessageRole;
+  parts: MessagePart[];
+  status: MessageStatus;
+  metadata?: ChatMessageMetadata;
+  now?: number;
+}
+
+async function appendMessage(
+  db: Db,
+  userId: string,
+  conversationId: string,
+  input: NewMessage,
+): Promise<StoredMessage> {
+  const now = input.now ?? Date.now();
+  try {
+    return await insertMessage(db, userId, conversationId, input, now);
+  } catch (err) {
+    // The same message sent twice at the same moment: the loser reads the winner's row.
+    const existing = err instanceof AppError ? undefined : await getMessage(db, userId, input.id);
+    if (existing?.conversationId === conversationId) return existing;
+    throw err;
+  }
+}
+
+async function insertMessage(
+  db: Db,
+  userId: string,
+  conversationId: string,
+  input: NewMessage,
+  now: number,
+): Promise<StoredMessage> {
+  return db.kysely.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom("messages").selectAll().where("id", "=", input.id).executeTakeFirst();
+    if (existing) {
+      // A resent message (retry, reconnect) is the same message; someone else's id is not found.
+      if (existing.user_id === userId && existing.conversation_id === conversationId) return toStored(existing);
+      throw new AppError("not_found");
+    }
+    const seq = await allocateSeq(trx, userId, conversationId, now);
+    const row = await trx
+      .insertInto("messages")
+      .values({
+        id: input.id,
+        conversation_id: conversationId,
+        user_id: userId,
+        seq,
+        role: input.role,
+        parts: JSON.stringify(input.parts),
+        text: partsText(input.parts),
+        status: input.status,
+        metadata: input.metadata ? JSON.stringify(input.metadata) : null,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toStored(row);
+  });
+}
+
+/** The owner check and the next seq in one statement (a row lock on PostgreSQL). */
+async function allocateSeq(trx: Kysely<Database>, userId: string, conversationId: string, now: number) {
+  const row = await trx
+    .updateTable("conversations")
+    .set((eb) => ({ message_count: eb("message_count", "+", 1), updated_at: now }))
+    .where("id", "=", conversationId)
+    .where("user_id", "=", userId)
+    .where("deleted_at", "is", null)
+    .returning("message_count")
+    .executeTakeFirst();
+  if (!row) throw new AppError("not_found");
+  return Number(row.message_count);
+}
+
+export function appendUserMessage(
+  db: Db,
+  userId: string,
+  conversationId: string,
+  input: { id: string; parts: MessagePart[]; now?: number },
+): Promise<StoredMessage> {
+  return appendMessage(db, userId, conversationId, { ...input, role: "user", status: "done" });
+}
+
+/** Inserts the reply as 'streaming' before the first token, so that it exists if anything fails. */
+export function startAssistantMessage(
+  db: Db,
+  userId: string,
+  conversationId: string,
+  input: { id: string; model: string; parts?: MessagePart[]; now?: number },
+): Promise<StoredMessage> {
+  const now = input.now ?? Date.now();
+  return appendMessage(db, userId, conversationId, {
+    id: input.id,
+    role: "assistant",
+    parts: input.parts ?? [],
+    status: "streaming",
+    metadata: { model: input.model, createdAt: now },
+    now,
+  });
+}
+
+/**
+ * Rewrites a streaming reply's parts and text; false when the reply is gone or already final.
+ * A reply that a stale-sweep marked interrupted while it was in fact alive becomes streaming again.
+ */
+export async function updateStreamingMessage(
+  db: Db,
+  userId: string,
+  id: string,
+  input: { parts: MessagePart[]; now?: number },
+): Promise<boolean> {
+  const result = await db.kysely
+    .updateTable("messages")
+    .set({
+      parts: JSON.stringify(input.parts),
+      text: partsText(input.parts),
+      status: "streaming",
+      updated_at: input.now ?? Date.now(),
+    })
+    .where("id", "=", id)
+    .where("user_id", "=", userId)
+    .where("status", "in", ["streaming", "interrupted"])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** The reply's last word: its status, final parts and metadata. False when the reply is gone. */
+export async function finalizeMessage(
+  db: Db,
+  userId: string,
+  id: string,
+  input: {
+    status: Exclude<MessageStatus, "streaming">;
+    parts: MessagePart[];
+    metadata: ChatMessageMetadata;
+    now?: number;
+  },
+): Promise<boolean> {
+  const result = await db.kysely
+    .updateTable("messages")
+    .set({
+      parts: JSON.stringify(input.parts),
+      text: partsText(input.parts),
+      status: input.status,
+      metadata: JSON.stringify(input.metadata),
+      updated_at: input.now ?? Date.now(),
+    })
+    .where("id", "=", id)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function getMessage(db: Db, userId: string, id: string): Promise<StoredMessage | undefined> {
+  const row = await db.kysely
+    .selectFrom("messages")
+    .selectAll()
+    .where("id", "=", id)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  return row && toStored(row);
+}
+
+/** The conversation's messages in order; empty when it is not the user's. */
+export async function listMessages(db: Db, userId: string, conversationId: string): Promise<StoredMessage[]> {
+  const rows = await db.kysely
+    .selectFrom("messages")
+    .selectAll()
+    .where("conversation_id", "=", conversationId)
+    .where("user_id", "=", userId)
+    .orderBy("seq")
+    .execute();
+  return rows.map(toStored);
+}
+
+/** Deletes a message and everything after it (edit and resend, regenerate). Returns how many. */
+export async function deleteMessagesFrom(
+  db: Db,
+  userId: string,
+  conversationId: string,
+  messageId: string,
+): Promise<number> {
+  const from = await getMessage(db, userId, messageId);
+  if (!from || from.conversationId !== conversationId) throw new AppError("not_found");
+  const result = await db.kysely
+    .deleteFrom("messages")
+    .where("conversation_id", "=", conversationId)
+    .where("user_id", "=", userId)
+    .where("seq", ">=", from.seq)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/**
+ * Replies that stopped being written (the server restarted or died mid-reply) become
+ * 'interrupted', keeping the text they had. `staleMs` 0 takes every streaming reply (startup of
+ * the only instance); several instances pass the heartbeat window so they spare each other's live
+ * replies. Not scoped to a user: a maintenance sweep. Returns how many were marked.
+ */
+export async function recoverInterrupted(db: Db, options: { staleMs?: number; now?: number } = {}): Promise<number> {
+  const now = options.now ?? Date.now();
+  const rows = await db.kysely
+    .selectFrom("messages")
+    .select(["id", "parts", "metadata", "updated_at"])
+    .where("status", "=", "streaming")
+    .where("updated_at", "<=", now - (options.staleMs ?? 0))
+    .execute();
+  const error = new AppError("stream_interrupted").toPayload();
+  let marked = 0;
+  for (const row of rows) {
+    const parts = parseJson<MessagePart[]>(row.parts, []).map((p) =>
+      "state" in p && p.state === "streaming" ? { ...p, state: "done" as const } : p,
+    );
+    const metadata: ChatMessageMetadata = {
+      ...parseJson<ChatMessageMetadata>(row.metadata, {}),
+      status: "interrupted",
+      error,
+    };
+    const result = await db.kysely
+      .updateTable("messages")
+      .set({ status: "interrupted", parts: JSON.stringify(parts), metadata: JSON.stringify(metadata), updated_at: now })
+      .where("id", "=", row.id)
+      .where("status", "=", "streaming")
+      // Untouched since it was read: a writer that woke up meanwhile keeps its reply.
+      .where("updated_at", "=", row.updated_at)
+      .executeTakeFirst();
+    marked += Number(result.numUpdatedRows);
+  }
+  return marked;
+}
+
+/** Replies of the user being written right now (written to since `freshSince`), across instances. */
+export async function countStreamingReplies(
+  db: Db,
+  userId: string,
+  options: { freshSince: number; ignoreConversationId?: string },
+): Promise<number> {
+  let query = db.kysely
+    .selectFrom("messages")
+    .select((eb) => eb.fn.countAll().as("n"))
+    .where("user_id", "=", userId)
+    .where("status", "=", "streaming")
+    .where("updated_at", ">=", options.freshSince);
+  if (options.ignoreConversationId) query = query.where("conversation_id", "<>", options.ignoreConversationId);
+  const row = await query.executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
