@@ -1,0 +1,106 @@
+import "server-only";
+import type { Db } from "@/lib/db/client";
+import { formatShanghai, nextShanghaiMidnight, shanghaiDay } from "@/lib/db/day";
+import { getUserLimits, setUserLimits, type UserLimits } from "@/lib/db/queries/limits";
+import { countStreamingReplies } from "@/lib/db/queries/messages";
+import { insertUsage, tokensUsedOn, type UsageInput } from "@/lib/db/queries/usage";
+import { REPLY_STALE_MS } from "@/lib/db/reply-writer";
+import { serverEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+
+// Per-user limits, checked before the gateway is called: tokens per Shanghai calendar day and
+// replies in progress at once. Defaults come from QUOTA_TOKENS_PER_DAY and QUOTA_MAX_CONCURRENT;
+// an admin may override either per user. 0 means unlimited.
+//
+// Replies in progress are counted from the database (messages still 'streaming' and written to
+// recently), so the limit holds across instances. Two requests in the same instant can both pass.
+
+export interface QuotaDefaults {
+  tokensPerDay: number;
+  maxConcurrent: number;
+}
+
+export interface QuotaStatus {
+  day: string;
+  usedTokens: number;
+  /** null: unlimited. */
+  tokensPerDay: number | null;
+  /** Epoch ms of the next Shanghai midnight, when usedTokens starts again from 0. */
+  resetAtMs: number;
+  streaming: number;
+  /** null: unlimited. */
+  maxConcurrent: number | null;
+}
+
+export interface QuotaOptions {
+  defaults?: QuotaDefaults;
+  now?: number;
+  /** A reply being replaced in this conversation does not count against the new one. */
+  ignoreConversationId?: string;
+}
+
+export function quotaDefaults(): QuotaDefaults {
+  const env = serverEnv();
+  return { tokensPerDay: env.QUOTA_TOKENS_PER_DAY, maxConcurrent: env.QUOTA_MAX_CONCURRENT };
+}
+
+const orUnlimited = (value: number) => (value > 0 ? value : null);
+
+/** The limits in force for a user: their override where set, else the default. */
+export async function effectiveLimits(
+  db: Db,
+  userId: string,
+  defaults: QuotaDefaults = quotaDefaults(),
+): Promise<{ tokensPerDay: number | null; maxConcurrent: number | null }> {
+  const own = await getUserLimits(db, userId);
+  return {
+    tokensPerDay: orUnlimited(own.tokensPerDay ?? defaults.tokensPerDay),
+    maxConcurrent: orUnlimited(own.maxConcurrent ?? defaults.maxConcurrent),
+  };
+}
+
+export async function quotaStatus(db: Db, userId: string, options: QuotaOptions = {}): Promise<QuotaStatus> {
+  const now = options.now ?? Date.now();
+  const day = shanghaiDay(now);
+  const [limits, usedTokens, streaming] = await Promise.all([
+    effectiveLimits(db, userId, options.defaults),
+    tokensUsedOn(db, userId, day),
+    countStreamingReplies(db, userId, {
+      freshSince: now - REPLY_STALE_MS,
+      ...(options.ignoreConversationId ? { ignoreConversationId: options.ignoreConversationId } : {}),
+    }),
+  ]);
+  return { day, usedTokens, resetAtMs: nextShanghaiMidnight(now), streaming, ...limits };
+}
+
+/**
+ * Throws quota_tokens_exceeded (used/limit/resetAt) or quota_concurrency_exceeded (limit) when the
+ * user may not start another reply now; returns the status otherwise.
+ */
+export async function checkQuota(db: Db, userId: string, options: QuotaOptions = {}): Promise<QuotaStatus> {
+  const status = await quotaStatus(db, userId, options);
+  if (status.tokensPerDay !== null && status.usedTokens >= status.tokensPerDay) {
+    throw new AppError("quota_tokens_exceeded", {
+      used: status.usedTokens,
+      limit: status.tokensPerDay,
+      resetAt: formatShanghai(status.resetAtMs),
+      resetAtMs: status.resetAtMs,
+    });
+  }
+  if (status.maxConcurrent !== null && status.streaming >= status.maxConcurrent) {
+    throw new AppError("quota_concurrency_exceeded", { limit: status.maxConcurrent });
+  }
+  return status;
+}
+
+/** Records a reply's token usage on the Shanghai day it finished. Idempotent per message id. */
+export async function recordUsage(db: Db, input: UsageInput): Promise<void> {
+  await insertUsage(db, input);
+}
+
+/** Admin: override a user's limits (null returns to the default, 0 is unlimited). */
+export function setLimits(db: Db, userId: string, limits: UserLimits): Promise<void> {
+  return setUserLimits(db, userId, limits);
+}
+
+export type { UserLimits };

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureConversation } from "@/lib/db/queries/conversations";
+import { finalizeMessage, startAssistantMessage } from "@/lib/db/queries/messages";
+import { AppError } from "@/lib/errors";
+import { createTestUser, DIALECTS, openTestDatabase, type TestDatabase } from "@/test/db";
+import { stopPgCluster } from "@/test/pg-cluster";
+import { checkQuota, effectiveLimits, quotaStatus, recordUsage, setLimits } from "./index";
+
+afterAll(stopPgCluster);
+
+const defaults = { tokensPerDay: 1000, maxConcurrent: 2 };
+// 2030-03-01 10:00 in Shanghai.
+const NOW = Date.UTC(2030, 2, 1, 2, 0);
+const usage = (total: number) => ({
+  promptTokens: total - 10,
+  completionTokens: 10,
+  cachedTokens: 0,
+  totalTokens: total,
+});
+
+async function quotaError(promise: Promise<unknown>): Promise<AppError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
+}
+
+describe.each(DIALECTS)("quota on %s", (dialect) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase(dialect);
+  });
+  afterAll(() => t?.cleanup());
+
+  it("uses the defaults, an admin's override, and 0 as unlimited", async () => {
+    const user = await createTestUser(t, "limits@example.com");
+    expect(await effectiveLimits(t.db, user, defaults)).toEqual({ tokensPerDay: 1000, maxConcurrent: 2 });
+    await setLimits(t.db, user, { tokensPerDay: 5000, maxConcurrent: null });
+    expect(await effectiveLimits(t.db, user, defaults)).toEqual({ tokensPerDay: 5000, maxConcurrent: 2 });
+    await setLimits(t.db, user, { tokensPerDay: 0, maxConcurrent: 0 });
+    expect(await effectiveLimits(t.db, user, defaults)).toEqual({ tokensPerDay: null, maxConcurrent: null });
+    expect(await effectiveLimits(t.db, user, { tokensPerDay: 0, maxConcurrent: 0 })).toEqual({
+      tokensPerDay: null,
+      maxConcurrent: null,
+    });
+  });
+
+  it("refuses once today's tokens reach the limit, until Shanghai midnight", async () => {
+    const user = await createTestUser(t, "tokens@example.com");
+    await recordUsage(t.db, { userId: user, messageId: "q-1", model: "glm-5-1", usage: usage(600), at: NOW - 1000 });
+    // Yesterday (Shanghai) does not count.
+    await recordUsage(t.db, {
+      userId: user,
+      messageId: "q-0",
+      model: "glm-5-1",
+      usage: usage(5000),
+      at: Date.UTC(2030, 2, 1, 15, 59) - 86_400_000,
+    });
+    expect(await checkQuota(t.db, user, { defaults, now: NOW })).toMatchObject({ usedTokens: 600, tokensPerDay: 1000 });
+
+    await recordUsage(t.db, { userId: user, messageId: "q-2", model: "glm-5-1", usage: usage(400), at: NOW });
+    await recordUsage(t.db, { userId: user, messageId: "q-2", model: "glm-5-1", usage: usage(400), at: NOW }); // once
+    const err = await quotaError(checkQuota(t.db, user, { defaults, now: NOW }));
+    expect(err.code).toBe("quota_tokens_exceeded");
+    expect(err.status).toBe(429);
+    expect(err.params).toMatchObject({ used: 1000, limit: 1000, resetAt: "2030-03-02 00:00" });
+    expect(err.toPayload().message["zh-CN"]).toContain("2030-03-02 00:00");
+
+    // A new Shanghai day starts from zero; an admin's higher limit applies at once.
+    expect(await checkQuota(t.db, user, { defaults, now: Date.UTC(2030, 2, 1, 16, 0) })).toMatchObject({
+      usedTokens: 0,
+      day: "2030-03-02",
+    });
+    await setLimits(t.db, user, { tokensPerDay: 2000, maxConcurrent: null });
+    await expect(checkQuota(t.db, user, { defaults, now: NOW })).resolves.toMatchObject({ usedTokens: 1000 });
+  });
+
+  it("refuses a third reply while two are being written", async () => {
+    const user = await createTestUser(t, "busy@example.com");
+    const now = Date.now();
+    const a = await ensureConversation(t.db, user, { model: "glm-5-1" });
+    const b = await ensureConversation(t.db, user, { model: "glm-5-1" });
+    await startAssistantMessage(t.db, user, a.id, { id: "busy-1", model: "glm-5-1", now });
+    await expect(checkQuota(t.db, user, { defaults, now })).resolves.toMatchObject({ streaming: 1 });
+    await startAssistantMessage(t.db, user, b.id, { id: "busy-2", model: "glm-5-1", now });
+    const err = await quotaError(checkQuota(t.db, user, { defaults, now }));
+    expect(err.code).toBe("quota_concurrency_exceeded");
+    expect(err.params).toEqual({ limit: 2 });
+    // A reply being replaced in the same chat does not block its successor.
+    await expect(checkQuota(t.db, user, { defaults, now, ignoreConversationId: b.id })).resolves.toBeDefined();
+    // A reply whose server went away (not written to for a minute) does not count.
+    await expect(checkQuota(t.db, user, { defaults, now: now + 61_000 })).resolves.toMatchObject({ streaming: 0 });
+    await finalizeMessage(t.db, user, "busy-2", { status: "done", parts: [], metadata: {} });
+    await expect(checkQuota(t.db, user, { defaults, now })).resolves.toMatchObject({ streaming: 1 });
+  });
+
+  it("counts one user's use only against that user", async () => {
+    const a = await createTestUser(t, "one@example.com");
+    const b = await createTestUser(t, "two@example.com");
+    await recordUsage(t.db, { userId: a, model: "glm-5-1", usage: usage(999_999), at: NOW });
+    expect((await quotaStatus(t.db, b, { defaults, now: NOW })).usedTokens).toBe(0);
+  });
+});
