@@ -13,7 +13,7 @@ import { useChatState } from "./chat-context";
 export function ContextLimitNotice({ draftTokens }: { draftTokens: number }) {
   const t = useTranslations("context");
   const tHeader = useTranslations("header");
-  const { context, model, messages, newChat } = useChatState();
+  const { context, model, messages, isBusy, newChat } = useChatState();
   return (
     <div
       role="alert"
@@ -30,6 +30,8 @@ export function ContextLimitNotice({ draftTokens }: { draftTokens: number }) {
             variant="secondary"
             size="sm"
             data-testid="drop-oldest"
+            // Removing turns while a reply streams into them would lose it.
+            disabled={isBusy}
             onClick={() => context.dropOldestTurns(draftTokens)}
           >
             {t("dropOldest")}

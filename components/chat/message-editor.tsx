@@ -5,20 +5,22 @@ import type { KeyboardEvent } from "react";
 import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/textarea";
+import { useChatState } from "./chat-context";
 import { createCompositionTracker, shouldSend, shouldSwallow } from "./composer-keys";
 import { useAutosize } from "./use-autosize";
 
-/** Edits a question in place: Enter resends (IME-safe, like the composer), Esc cancels. */
+/** Edits a question in place: Enter resends it (IME-safe, like the composer) and replaces what followed; Esc cancels. */
 export function MessageEditor({
+  messageId,
   initial,
-  onCancel,
-  onSubmit,
+  onClose,
 }: {
+  messageId: string;
   initial: string;
-  onCancel: () => void;
-  onSubmit: (text: string) => void;
+  onClose: () => void;
 }) {
   const t = useTranslations("message");
+  const { edit } = useChatState();
   const [text, setText] = useState(initial);
   const [composition] = useState(createCompositionTracker);
   const ref = useRef<HTMLTextAreaElement>(null);
@@ -31,7 +33,9 @@ export function MessageEditor({
   }, []);
 
   const submit = () => {
-    if (text.trim() !== "") onSubmit(text.trim());
+    if (text.trim() === "") return;
+    onClose();
+    edit(messageId, text.trim());
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -43,7 +47,7 @@ export function MessageEditor({
     } else if (event.key === "Escape" && !composition.active && !event.nativeEvent.isComposing) {
       // Handled here, so the page-wide Esc (stop) leaves it alone.
       event.preventDefault();
-      onCancel();
+      onClose();
     }
   };
 
@@ -62,7 +66,7 @@ export function MessageEditor({
         className="max-h-80 min-h-10 overflow-y-auto px-2 py-1.5"
       />
       <div className="flex justify-end gap-2">
-        <Button variant="ghost" size="sm" data-testid="edit-cancel" onClick={onCancel}>
+        <Button variant="ghost" size="sm" data-testid="edit-cancel" onClick={onClose}>
           {t("editCancel")}
         </Button>
         <Button size="sm" data-testid="edit-submit" disabled={text.trim() === ""} onClick={submit}>

@@ -4,7 +4,6 @@ import { useTranslations } from "next-intl";
 import { memo, useState } from "react";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import { cn } from "@/lib/utils";
-import { useChatState } from "./chat-context";
 import { ConnectingIndicator } from "./connecting-indicator";
 import { ContinueNotice } from "./continue-notice";
 import { MessageActions } from "./message-actions";
@@ -24,6 +23,8 @@ function Block({ block, streaming }: { block: MessageBlock; streaming: boolean }
   }
 }
 
+// Memoised, and reads no chat context itself: while a reply streams only the streaming message re-renders
+// (the small action components read the context on their own).
 export const Message = memo(function Message({
   message,
   status,
@@ -34,7 +35,6 @@ export const Message = memo(function Message({
   isLast: boolean;
 }) {
   const t = useTranslations("message");
-  const { edit } = useChatState();
   const [editing, setEditing] = useState(false);
   const isUser = message.role === "user";
   const streaming = status === "streaming";
@@ -45,14 +45,7 @@ export const Message = memo(function Message({
   const filtered = error?.code === "content_filtered";
 
   const body = editing ? (
-    <MessageEditor
-      initial={markdown}
-      onCancel={() => setEditing(false)}
-      onSubmit={(text) => {
-        setEditing(false);
-        edit(message.id, text);
-      }}
-    />
+    <MessageEditor messageId={message.id} initial={markdown} onClose={() => setEditing(false)} />
   ) : (
     <div
       className={cn(
