@@ -48,7 +48,7 @@ function post(path: string, body: unknown, headers: Record<string, string> = {})
   });
 }
 
-describe.each(DIALECTS)("accounts on %s", (dialect) => {
+describe.each(DIALECTS)("accounts on %s", { timeout: 60_000 }, (dialect) => {
   let t: TestDatabase;
   afterEach(async () => {
     await t?.cleanup();

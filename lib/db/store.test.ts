@@ -63,7 +63,7 @@ describe.each(DIALECTS)("storage on %s", (dialect) => {
     t = await openTestDatabase(dialect);
     alice = await createTestUser(t, "alice@example.com");
     bob = await createTestUser(t, "bob@example.com");
-  });
+  }, 60_000);
   afterAll(() => t?.cleanup());
 
   describe("migrations", () => {

@@ -31,7 +31,7 @@ describe.each(DIALECTS)("quota on %s", (dialect) => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await openTestDatabase(dialect);
-  });
+  }, 60_000);
   afterAll(() => t?.cleanup());
 
   it("uses the defaults, an admin's override, and 0 as unlimited", async () => {
