@@ -1,9 +1,11 @@
+import { memo } from "react";
 import type { MathPlugins } from "@/lib/markdown/plugins";
 import type { SplitState } from "@/lib/markdown/split-blocks";
 import { MarkdownBlock } from "./markdown-block";
 
 /** Settled blocks, then the tail; together they render exactly what the whole text renders to. */
-export function MarkdownBlocks({
+// Memoised: parent re-renders between frames (same split object) cost nothing.
+export const MarkdownBlocks = memo(function MarkdownBlocks({
   split,
   math,
   streaming,
@@ -43,4 +45,4 @@ export function MarkdownBlocks({
     );
   }
   return blocks;
-}
+});

@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { act } from "react";
+import type * as ReactMarkdownModule from "react-markdown";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { chineseReply } from "@/lib/markdown/fixtures/chinese-reply";
 import { prefixes } from "@/lib/markdown/fixtures/chunks";
@@ -11,7 +12,7 @@ import { OneShot } from "./test-render";
 // Count react-markdown renders: settled blocks must not be rendered again as the text grows.
 const renders = vi.hoisted(() => ({ count: 0 }));
 vi.mock("react-markdown", async (original) => {
-  const actual = await original<typeof import("react-markdown")>();
+  const actual = await original<typeof ReactMarkdownModule>();
   return {
     ...actual,
     default: (props: Parameters<typeof actual.default>[0]) => (renders.count++, actual.default(props)),
