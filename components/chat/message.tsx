@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { memo, useState } from "react";
+import { Markdown } from "@/components/markdown/markdown";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import { cn } from "@/lib/utils";
 import { ConnectingIndicator } from "./connecting-indicator";
@@ -13,11 +14,15 @@ import type { MessageStatus } from "./message-status";
 import { MessageUsage } from "./message-usage";
 import { Reasoning } from "./reasoning";
 
-function Block({ block, streaming }: { block: MessageBlock; streaming: boolean }) {
+function Block({ block, streaming, isUser }: { block: MessageBlock; streaming: boolean; isUser: boolean }) {
   switch (block.kind) {
     case "text":
-      // Plain pre-wrapped text until the streaming markdown renderer lands.
-      return <div className="message-text whitespace-pre-wrap">{block.text}</div>;
+      // What staff type is shown as typed; what the model writes is Markdown.
+      return isUser ? (
+        <div className="message-text whitespace-pre-wrap">{block.text}</div>
+      ) : (
+        <Markdown text={block.text} streaming={streaming} />
+      );
     case "reasoning":
       return <Reasoning text={block.text} streaming={streaming && block.streaming} />;
   }
@@ -54,7 +59,7 @@ export const Message = memo(function Message({
       )}
     >
       {blocks.map((block) => (
-        <Block key={block.kind} block={block} streaming={streaming} />
+        <Block key={block.kind} block={block} streaming={streaming} isUser={isUser} />
       ))}
       {streaming && blocks.length === 0 && <ConnectingIndicator />}
     </div>
