@@ -71,7 +71,9 @@ function holdOffset(text: string, math: boolean): number {
  * line-by-line block parsing guarantees can no longer change it.
  */
 export function advance(previous: SplitState | undefined, text: string, options: SplitOptions): SplitState {
-  const reuse = previous && text.startsWith(previous.settledText) && (previous.math || !options.math);
+  // A final split settled everything; if the text grows again (Continue), its last block may not be done.
+  const reopened = previous?.final && (!options.final || text !== previous.settledText);
+  const reuse = previous && !reopened && text.startsWith(previous.settledText) && (previous.math || !options.math);
   const state = reuse ? previous : initial(options.math);
   const settledEnd = state.settledText.length;
   const limit = options.final ? text.length : text.lastIndexOf("\n") + 1;
