@@ -2,6 +2,12 @@ import "server-only";
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
+import {
+  DEFAULT_IMAGE_MAX_EDGE,
+  DEFAULT_IMAGE_REQUEST_BUDGET_BYTES,
+  DEFAULT_MAX_IMAGES,
+  GATEWAY_MAX_IMAGE_SIDE,
+} from "@/lib/images/limits";
 
 // Every environment variable the server reads, validated once. A bad value stops the server
 // with a message naming the variable; the key itself is never printed (a fingerprint at most).
@@ -39,6 +45,10 @@ const schema = z.object({
   CHAT_MAX_MESSAGE_CHARS: intFrom(1, 1_000_000).default(32000),
   CHAT_MAX_BODY_BYTES: intFrom(1024, 50_000_000).default(2_000_000),
   MODEL_CATALOG_TTL_SECONDS: intFrom(0, 86400).default(300),
+  // Images as vision inputs (lib/images): per message, the browser's shrink target, and the base64 per request.
+  CHAT_MAX_IMAGES: intFrom(0, 50).default(DEFAULT_MAX_IMAGES),
+  IMAGE_MAX_EDGE: intFrom(256, GATEWAY_MAX_IMAGE_SIDE).default(DEFAULT_IMAGE_MAX_EDGE),
+  IMAGE_REQUEST_BUDGET_BYTES: intFrom(1_000_000, 200_000_000).default(DEFAULT_IMAGE_REQUEST_BUDGET_BYTES),
   APP_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   // What a new chat starts with; each chat can change them in its settings panel.
   DEFAULT_TEMPERATURE: z.coerce.number().min(0, "must be between 0 and 2").max(2, "must be between 0 and 2").optional(),

@@ -69,6 +69,61 @@ const SPECS = {
     "zh-CN": "请求来源不被允许。",
     en: "Request origin not allowed.",
   },
+  // Images (upload and vision)
+  image_unrecognized: {
+    status: 415,
+    retryable: false,
+    "zh-CN": "无法识别这个文件的格式。请上传 JPEG、PNG、WebP 或 GIF 图片。",
+    en: "This file's format is not recognised. Upload a JPEG, PNG, WebP or GIF image.",
+  },
+  image_unsupported_type: {
+    status: 415,
+    retryable: false,
+    "zh-CN": "不支持 {type} 格式。请先转换为 JPEG 或 PNG（例如截图或另存为），再上传。",
+    en: "{type} files are not supported. Convert it to JPEG or PNG first (take a screenshot or save it as one), then upload.",
+  },
+  image_corrupt: {
+    status: 422,
+    retryable: false,
+    "zh-CN": "图片已损坏或不完整，无法读取。请重新导出或重新截图后再上传。",
+    en: "The image is damaged or incomplete and cannot be read. Export or capture it again, then upload.",
+  },
+  image_too_large: {
+    status: 413,
+    retryable: false,
+    "zh-CN": "图片过大（{size}，上限 {limit}）。请缩小后再上传。",
+    en: "The image is too large ({size}; the limit is {limit}). Make it smaller, then upload.",
+  },
+  image_dimensions_too_large: {
+    status: 413,
+    retryable: false,
+    "zh-CN": "图片尺寸 {width}×{height} 像素超出上限（{max}×{max} 像素）。请缩小后再上传。",
+    en: "The image is {width}×{height} px; the limit is {max}×{max} px. Make it smaller, then upload.",
+  },
+  image_missing: {
+    status: 400,
+    retryable: false,
+    "zh-CN": "消息中的图片不存在或已被删除，请重新添加图片。",
+    en: "An image in the message no longer exists. Attach it again.",
+  },
+  too_many_images: {
+    status: 400,
+    retryable: false,
+    "zh-CN": "一条消息最多附带 {limit} 张图片。",
+    en: "A message can carry at most {limit} images.",
+  },
+  images_over_budget: {
+    status: 413,
+    retryable: false,
+    "zh-CN": "这条消息的图片合计过大（上限 {limit}），请减少图片后再发送。",
+    en: "The images in this message are too large together (limit {limit}). Remove some, then send.",
+  },
+  model_no_vision: {
+    status: 400,
+    retryable: false,
+    "zh-CN": "模型 {model} 不支持图片。请切换到支持图片理解的模型（如 {visionModel}），或去掉图片后再发送。",
+    en: "{model} does not accept images. Switch to a model with vision (such as {visionModel}), or send without the images.",
+  },
   // Accounts and quotas
   unauthorized: {
     status: 401,

@@ -33,6 +33,34 @@ export async function readJsonBody(req: Request, limit: number): Promise<unknown
   }
 }
 
+/**
+ * Reads a raw body without ever holding more than `limit` bytes of it; over the limit, `tooLarge(bytes)`
+ * decides the error (bytes is the declared length, or how much had arrived when reading stopped).
+ */
+export async function readBodyBytes(
+  req: Request,
+  limit: number,
+  tooLarge: (bytes: number) => AppError = () => new AppError("body_too_large", { limit: formatBytes(limit) }),
+): Promise<Buffer> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > limit) throw tooLarge(declared);
+  if (!req.body) return Buffer.alloc(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(total);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
 /** State-changing requests must come from our own pages: a cross-site form or fetch is refused. */
 export function assertSameOrigin(req: Request): void {
   const origin = req.headers.get("origin");

@@ -1,6 +1,6 @@
 "use client";
 
-import type { ChatStatus } from "ai";
+import type { ChatStatus, FileUIPart } from "ai";
 import { createContext, use } from "react";
 import type { CatalogModel, ChatSettings, ChatUIMessage } from "@/lib/chat/types";
 import type { AppErrorPayload } from "@/lib/errors";
@@ -27,8 +27,8 @@ export interface ChatState {
   updateSettings: (patch: Partial<ChatSettings>) => void;
   resetSettings: () => void;
   context: ContextBudget;
-  /** Sends a new question; false when it was refused (busy, no model, or the context is full). */
-  send: (text: string) => boolean;
+  /** Sends a new question (with uploaded images as file parts); false when it was refused (busy, no model, or the context is full). */
+  send: (text: string, files?: FileUIPart[]) => boolean;
   stop: () => void;
   /** Asks again for the last reply (also the error notice's Retry). */
   regenerate: () => void;

@@ -1,30 +1,51 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import type { KeyboardEvent, Ref } from "react";
-import { useDeferredValue, useId, useImperativeHandle, useMemo, useRef, useState } from "react";
+import type { ClipboardEvent, KeyboardEvent, Ref } from "react";
+import { useDeferredValue, useEffect, useId, useImperativeHandle, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ArrowUpIcon, StopIcon } from "@/components/ui/icons";
 import { Textarea } from "@/components/ui/textarea";
 import { contextLevel, estimateTokens } from "@/lib/chat/token-estimate";
+import { AttachButton } from "./attachments/attach-button";
+import { AttachmentTray } from "./attachments/attachment-tray";
+import { filesFromClipboard } from "./attachments/clipboard-files";
+import { imagePreparer } from "./attachments/preparer";
+import { useAttachments } from "./attachments/use-attachments";
+import { visionModelFor } from "./attachments/vision-model";
 import { useChatState } from "./chat-context";
 import { createCompositionTracker, shouldSend, shouldStop, shouldSwallow } from "./composer-keys";
 import { ContextLimitNotice } from "./context-limit-notice";
 import { ContextMeter } from "./context-meter";
 import { ThinkingToggle } from "./thinking-toggle";
 import { useAutosize } from "./use-autosize";
+import { useModels } from "./use-models";
 
-/** Lets the shell put text in the box (example prompts) while the draft itself stays local to the composer. */
+/** Lets the shell put text in the box (example prompts) and images in the tray (a drop on the chat), while
+ * the draft and its attachments stay local to the composer. */
 export interface ComposerHandle {
   fill: (text: string) => void;
   focus: () => void;
+  attach: (files: File[]) => void;
 }
 
 export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
   const t = useTranslations("composer");
   const tContext = useTranslations("context");
   const hintId = useId();
-  const { send, stop, isBusy, model, context } = useChatState();
+  const tImages = useTranslations("attachments");
+  const { send, stop, isBusy, model, modelInfo, context } = useChatState();
+  const { data: catalog } = useModels();
+  const attachments = useAttachments(catalog?.images);
+  const visionModel = visionModelFor(catalog);
+  const canAttach = modelInfo?.vision === true;
+  const attachBlocked =
+    modelInfo && !canAttach
+      ? visionModel
+        ? tImages("noVision", { model: modelInfo.id, visionModel })
+        : tImages("noVisionModel", { model: modelInfo.id })
+      : undefined;
+  const attach = (files: File[]) => attachments.add(files, { allowed: canAttach });
   const [draft, setDraft] = useState("");
   const [composition] = useState(createCompositionTracker);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
@@ -38,20 +59,39 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
         textareaRef.current?.focus();
       },
       focus: () => textareaRef.current?.focus(),
+      attach,
     }),
-    [],
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- attach reads the latest render's model
+    [canAttach, attachments.add],
   );
+
+  // The worker starts while the page is idle, not when the first photo arrives.
+  useEffect(() => {
+    if (canAttach) imagePreparer().warm();
+  }, [canAttach]);
 
   // A long paste is counted once typing pauses, not on every keystroke.
   const deferredDraft = useDeferredValue(draft);
   const draftTokens = useMemo(() => estimateTokens(deferredDraft), [deferredDraft]);
   const total = context.used + draftTokens;
   const level = contextLevel(total, context.contextWindow);
-  const canSend = draft.trim() !== "" && !isBusy && model !== undefined && level !== "full";
+  const hasContent = draft.trim() !== "" || attachments.parts.length > 0;
+  // Images still preparing or uploading hold the message back.
+  const canSend = hasContent && !attachments.busy && !isBusy && model !== undefined && level !== "full";
 
   const submit = () => {
     if (!canSend) return;
-    if (send(draft.trim())) setDraft("");
+    if (send(draft.trim(), attachments.parts)) {
+      setDraft("");
+      attachments.clear();
+    }
+  };
+
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    const files = filesFromClipboard(event.clipboardData);
+    if (files.length === 0) return;
+    event.preventDefault();
+    attach(files);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -76,6 +116,7 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
     >
       {level === "full" && <ContextLimitNotice draftTokens={draftTokens} />}
       <div className="flex flex-col gap-1 rounded-2xl border border-border bg-surface p-2 shadow-sm transition-shadow focus-within:border-ring focus-within:ring-3 focus-within:ring-ring/20">
+        <AttachmentTray attachments={attachments} model={modelInfo?.id} visionModel={visionModel} />
         <Textarea
           ref={textareaRef}
           data-testid="chat-input"
@@ -86,12 +127,14 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
           placeholder={t("placeholder")}
           onChange={(event) => setDraft(event.target.value)}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
           onCompositionStart={() => composition.start()}
           onCompositionEnd={() => composition.end()}
           enterKeyHint="send"
           className="max-h-52 min-h-10 overflow-y-auto px-2 py-2"
         />
         <div className="flex items-center gap-2">
+          <AttachButton onFiles={attach} disabledReason={attachBlocked} />
           <ThinkingToggle />
           <div className="ml-auto">
             {isBusy ? (

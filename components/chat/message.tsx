@@ -5,6 +5,7 @@ import { memo, useState } from "react";
 import { Markdown } from "@/components/markdown/markdown";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import { cn } from "@/lib/utils";
+import { MessageImages, messageImages } from "./attachments/message-images";
 import { ConnectingIndicator } from "./connecting-indicator";
 import { ContinueNotice } from "./continue-notice";
 import { MessageActions } from "./message-actions";
@@ -40,12 +41,14 @@ export const Message = memo(function Message({
   isLast: boolean;
 }) {
   const t = useTranslations("message");
+  const tImages = useTranslations("attachments");
   const [editing, setEditing] = useState(false);
   const isUser = message.role === "user";
   const streaming = status === "streaming";
   const blocks = messageBlocks(message.parts);
   const markdown = messageMarkdown(message.parts);
-  const { usage, finishReason, error } = message.metadata ?? {};
+  const images = isUser ? messageImages(message.parts) : [];
+  const { usage, finishReason, error, droppedImages } = message.metadata ?? {};
   // Content safety cut the answer: the notice under the conversation explains it; this is not a failure.
   const filtered = error?.code === "content_filtered";
 
@@ -74,6 +77,15 @@ export const Message = memo(function Message({
       />
     ) : null;
 
+  // A question's actions sit beside it, so they take no extra line; a question of images alone has no bubble.
+  const question =
+    blocks.length > 0 || editing ? (
+      <div className="flex w-full min-w-0 items-end justify-end gap-1">
+        {actions}
+        {body}
+      </div>
+    ) : null;
+
   return (
     <article
       data-testid="message"
@@ -83,15 +95,13 @@ export const Message = memo(function Message({
       aria-busy={streaming}
       className={cn("group/message flex flex-col gap-1.5", isUser ? "items-end" : "items-start")}
     >
-      {isUser ? (
-        // A question's actions sit beside it, so they take no extra line.
-        <div className="flex w-full min-w-0 items-end justify-end gap-1">
-          {actions}
-          {body}
-        </div>
-      ) : (
-        body
-      )}
+      {images.length > 0 && <MessageImages images={images} />}
+      {!isUser && droppedImages ? (
+        <p data-testid="images-dropped" className="text-xs text-muted-foreground">
+          {tImages("dropped", { count: droppedImages })}
+        </p>
+      ) : null}
+      {isUser ? question : body}
       {status === "interrupted" && !filtered && <p className="text-xs text-muted-foreground">{t("interrupted")}</p>}
       {status === "error" && !filtered && <p className="text-xs text-danger-strong">{t("failed")}</p>}
       {isLast && !streaming && finishReason === "length" && <ContinueNotice />}

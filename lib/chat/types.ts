@@ -1,5 +1,6 @@
 import type { UIMessage } from "ai";
 import type { AppErrorPayload } from "@/lib/errors";
+import type { ImageSettings } from "@/lib/images/limits";
 
 // Shapes shared by the chat route, the generation and the browser.
 
@@ -21,6 +22,8 @@ export interface ChatMessageMetadata {
   finishReason?: ChatFinishReason;
   usage?: ChatUsage;
   error?: AppErrorPayload;
+  /** Older images of the conversation left out of this reply's request (it would have exceeded the budget). */
+  droppedImages?: number;
 }
 
 export type ChatUIMessage = UIMessage<ChatMessageMetadata>;
@@ -46,6 +49,8 @@ export interface ModelsResponse {
   source: "gateway" | "fallback";
   /** Settings a new chat starts with (DEFAULT_TEMPERATURE, DEFAULT_THINKING, DEFAULT_SYSTEM_PROMPT). */
   defaults: ChatDefaults;
+  /** How the browser prepares image attachments (IMAGE_MAX_EDGE, CHAT_MAX_IMAGES, size limits). */
+  images: ImageSettings;
 }
 
 export interface ChatDefaults {

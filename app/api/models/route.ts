@@ -1,6 +1,7 @@
 import type { ModelsResponse } from "@/lib/chat/types";
 import { serverEnv } from "@/lib/env";
 import { getCatalog } from "@/lib/gateway/catalog";
+import { GATEWAY_MAX_IMAGE_BYTES, MAX_SOURCE_FILE_BYTES } from "@/lib/images/limits";
 
 export const dynamic = "force-dynamic";
 
@@ -20,6 +21,12 @@ export async function GET(): Promise<Response> {
       thinking: env.DEFAULT_THINKING,
       ...(env.DEFAULT_TEMPERATURE !== undefined ? { temperature: env.DEFAULT_TEMPERATURE } : {}),
       ...(env.DEFAULT_SYSTEM_PROMPT !== undefined ? { system: env.DEFAULT_SYSTEM_PROMPT } : {}),
+    },
+    images: {
+      maxEdge: env.IMAGE_MAX_EDGE,
+      maxPerMessage: env.CHAT_MAX_IMAGES,
+      maxSourceBytes: MAX_SOURCE_FILE_BYTES,
+      maxUploadBytes: GATEWAY_MAX_IMAGE_BYTES,
     },
   };
   return Response.json(body, { headers: { "cache-control": "private, max-age=60" } });

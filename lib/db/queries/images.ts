@@ -94,6 +94,18 @@ export async function getImages(db: Db, userId: string, ids: readonly string[]):
   return rows.map((row) => ({ ...toMeta(row), bytes: Buffer.from(row.bytes) }));
 }
 
+/** Sizes and types without the bytes (planning which images fit a gateway request). */
+export async function getImageMetas(db: Db, userId: string, ids: readonly string[]): Promise<ImageMeta[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.kysely
+    .selectFrom("images")
+    .select(META_COLUMNS)
+    .where("id", "in", [...new Set(ids)])
+    .where("user_id", "=", userId)
+    .execute();
+  return rows.map(toMeta);
+}
+
 export async function deleteImage(db: Db, userId: string, id: string): Promise<boolean> {
   const result = await db.kysely
     .deleteFrom("images")

@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_IMAGE_SETTINGS, fitWithin, GATEWAY_MAX_IMAGE_BYTES, PNG_KEEP_MAX_BYTES } from "./limits";
+import { alphaMatters, keepPng, planPreparation, shouldTryPng } from "./prepare-plan";
+import type { ImageHeader } from "./sniff";
+
+const settings = DEFAULT_IMAGE_SETTINGS;
+const MB = 1024 * 1024;
+const header = (width: number, height: number, format: ImageHeader["format"] = "jpeg", orientation = 1) => ({
+  format,
+  width,
+  height,
+  orientation,
+});
+
+describe("fitWithin", () => {
+  it("brings the long edge exactly to the limit, keeping the aspect ratio", () => {
+    expect(fitWithin(4000, 3000, 2048)).toEqual({ width: 2048, height: 1536 });
+    expect(fitWithin(3000, 4000, 2048)).toEqual({ width: 1536, height: 2048 });
+    expect(fitWithin(10000, 10, 2048)).toEqual({ width: 2048, height: 2 });
+    expect(fitWithin(10000, 1, 2048)).toEqual({ width: 2048, height: 1 });
+  });
+
+  it("never enlarges, and never shrinks below the limit", () => {
+    expect(fitWithin(2048, 1000, 2048)).toEqual({ width: 2048, height: 1000 });
+    expect(fitWithin(800, 600, 2048)).toEqual({ width: 800, height: 600 });
+    expect(Math.max(...Object.values(fitWithin(2049, 2049, 2048)))).toBe(2048);
+  });
+});
+
+describe("planPreparation", () => {
+  it("keeps an original that already fits (a screenshot, a small photo): no re-encode, text stays sharp", () => {
+    expect(planPreparation({ size: 900_000, format: "png", header: header(1920, 1080, "png") }, settings)).toEqual({
+      kind: "keep",
+    });
+    expect(planPreparation({ size: 2 * MB, format: "jpeg", header: header(2048, 1536) }, settings)).toEqual({
+      kind: "keep",
+    });
+  });
+
+  it("shrinks a large photo to the configured edge, in displayed orientation", () => {
+    expect(planPreparation({ size: 4 * MB, format: "jpeg", header: header(4000, 3000, "jpeg", 6) }, settings)).toEqual({
+      kind: "convert",
+      target: { width: 1536, height: 2048 },
+    });
+    expect(
+      planPreparation({ size: 4 * MB, format: "jpeg", header: header(4000, 3000) }, { ...settings, maxEdge: 1024 }),
+    ).toEqual({ kind: "convert", target: { width: 1024, height: 768 } });
+  });
+
+  it("re-encodes a small-dimension file that is over the gateway's byte limit, at the same size", () => {
+    expect(planPreparation({ size: 6 * MB, format: "png", header: header(2000, 2000, "png") }, settings)).toEqual({
+      kind: "convert",
+      target: { width: 2000, height: 2000 },
+    });
+  });
+
+  it("refuses what it cannot use, each with its own reason", () => {
+    const plan = (size: number, format: Parameters<typeof planPreparation>[0]["format"], h: ImageHeader | null) =>
+      planPreparation({ size, format, header: h }, settings);
+    expect(plan(31 * MB, "jpeg", header(100, 100))).toEqual({ kind: "reject", reason: "too_big" });
+    expect(plan(1000, "svg", null)).toEqual({ kind: "reject", reason: "svg" });
+    expect(plan(1000, "pdf", null)).toEqual({ kind: "reject", reason: "pdf" });
+    expect(plan(1000, null, null)).toEqual({ kind: "reject", reason: "unsupported" });
+    expect(plan(1000, "tiff", null)).toEqual({ kind: "reject", reason: "unsupported" });
+    expect(plan(1000, "jpeg", null)).toEqual({ kind: "reject", reason: "corrupt" });
+    expect(plan(20 * MB, "png", header(20000, 20000, "png"))).toEqual({ kind: "reject", reason: "too_many_pixels" });
+  });
+
+  it("lets the browser try HEIC and AVIF (Safari decodes HEIC), sizing after decoding", () => {
+    expect(planPreparation({ size: 3 * MB, format: "heic", header: null }, settings)).toEqual({
+      kind: "convert",
+      target: null,
+    });
+  });
+});
+
+describe("PNG or JPEG", () => {
+  it("tries PNG for screenshots and for anything with transparency, never for opaque photos", () => {
+    expect(shouldTryPng("png", false)).toBe(true);
+    expect(shouldTryPng("webp", true)).toBe(true);
+    expect(shouldTryPng("webp", false)).toBe(false);
+    expect(shouldTryPng("jpeg", false)).toBe(false);
+    expect(shouldTryPng("heic", false)).toBe(false);
+  });
+
+  it("keeps PNG when small, or with transparency while under the gateway limit", () => {
+    expect(keepPng(PNG_KEEP_MAX_BYTES, false, GATEWAY_MAX_IMAGE_BYTES)).toBe(true);
+    expect(keepPng(PNG_KEEP_MAX_BYTES + 1, false, GATEWAY_MAX_IMAGE_BYTES)).toBe(false);
+    expect(keepPng(4 * MB, true, GATEWAY_MAX_IMAGE_BYTES)).toBe(true);
+    expect(keepPng(GATEWAY_MAX_IMAGE_BYTES, true, GATEWAY_MAX_IMAGE_BYTES)).toBe(false);
+  });
+
+  it("counts transparency that matters, not a stray pixel", () => {
+    const rgba = (pixels: number, transparent: number) => {
+      const data = new Uint8ClampedArray(pixels * 4).fill(255);
+      for (let i = 0; i < transparent; i++) data[i * 4 + 3] = 0;
+      return data;
+    };
+    expect(alphaMatters(rgba(10_000, 0))).toBe(false);
+    expect(alphaMatters(rgba(10_000, 3))).toBe(false);
+    expect(alphaMatters(rgba(10_000, 2500))).toBe(true);
+  });
+});

@@ -1,0 +1,208 @@
+// The browser side of an image's way to the model, run inside a Web Worker so the page never stutters:
+// sniff → keep the original, or decode with EXIF orientation (shrinking while decoding) → encode JPEG or PNG;
+// plus a small preview. Decisions live in prepare-plan.ts; this file only drives the browser APIs.
+import { withOrientation } from "../exif";
+import { fitWithin, GATEWAY_MAX_IMAGE_BYTES } from "../limits";
+import {
+  alphaMatters,
+  JPEG_QUALITY_STEPS,
+  keepPng,
+  planPreparation,
+  shouldTryPng,
+  type PrepareFailure,
+} from "../prepare-plan";
+import { FORMAT_MIME, orientedSize, readImageHeader, sniffFormat, type SniffedFormat } from "../sniff";
+import { encoderOrientation } from "./encoder-orientation";
+import { THUMB_EDGE, type PrepareResult, type PrepareSettings } from "./protocol";
+
+/** Enough of the file for the JPEG header behind an EXIF block with a thumbnail (APP1 is at most 64 KB). */
+const HEADER_BYTES = 256 * 1024;
+
+/** Formats that can carry transparency worth checking; the others decode opaque. */
+const MAY_HAVE_ALPHA: ReadonlySet<SniffedFormat> = new Set(["png", "webp", "gif", "bmp", "avif", "heic"]);
+
+const fail = (reason: PrepareFailure): PrepareResult => ({ ok: false, reason });
+
+type Size = { width: number; height: number };
+
+export async function prepareImage(file: Blob, settings: PrepareSettings): Promise<PrepareResult> {
+  if (file.size > settings.maxSourceBytes) return fail("too_big");
+  const head = new Uint8Array(await file.slice(0, HEADER_BYTES).arrayBuffer());
+  const format = sniffFormat(head);
+  const header = readImageHeader(head);
+  const plan = planPreparation({ size: file.size, format, header }, settings);
+  if (plan.kind === "reject") return fail(plan.reason);
+  const source = format!; // the plan rejects unknown formats
+  const mayHaveAlpha = MAY_HAVE_ALPHA.has(source);
+
+  const canDraw = typeof OffscreenCanvas !== "undefined" && typeof createImageBitmap === "function";
+  if (!canDraw) {
+    // An old browser: the original goes up untouched when it fits, else nothing can be done here.
+    if (plan.kind !== "keep" || !header) return fail("cannot_shrink");
+    return { ok: true, blob: file, mime: FORMAT_MIME[source], ...orientedSize(header), reencoded: false, thumb: file };
+  }
+
+  if (plan.kind === "keep") {
+    const shown = orientedSize(header!);
+    // Decoding the preview also proves the file is whole before anything is uploaded.
+    const preview = await decode(file, fitWithin(shown.width, shown.height, THUMB_EDGE));
+    if (!preview) return fail("corrupt");
+    const thumb = await encodeBitmap(preview, mayHaveAlpha ? "image/png" : "image/jpeg", 0.8);
+    return { ok: true, blob: file, mime: FORMAT_MIME[source], ...shown, reencoded: false, thumb };
+  }
+
+  const limit = Math.min(settings.maxUploadBytes, GATEWAY_MAX_IMAGE_BYTES);
+  if (!mayHaveAlpha && plan.target && header) {
+    const fast = await prepareOpaque(file, plan.target, header.orientation, limit);
+    if (fast) return fast;
+  }
+
+  const bitmap = await decode(file, plan.target);
+  if (!bitmap) return fail(source === "heic" || source === "avif" ? "heic" : "corrupt");
+  const target = plan.target ?? fitWithin(bitmap.width, bitmap.height, settings.maxEdge);
+  const thumb = await thumbOf(bitmap, mayHaveAlpha);
+
+  const canvas = new OffscreenCanvas(target.width, target.height);
+  const ctx = canvas.getContext("2d");
+  if (!ctx) return fail("cannot_shrink");
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = "high";
+  if (!mayHaveAlpha) paintWhite(ctx, target);
+  ctx.drawImage(bitmap, 0, 0, target.width, target.height);
+  bitmap.close();
+
+  const hasAlpha = mayHaveAlpha && alphaMatters(ctx.getImageData(0, 0, target.width, target.height).data);
+  if (shouldTryPng(source, hasAlpha)) {
+    const png = await canvas.convertToBlob({ type: "image/png" });
+    if (keepPng(png.size, hasAlpha, settings.maxUploadBytes)) {
+      return { ok: true, blob: png, mime: "image/png", ...target, reencoded: true, thumb };
+    }
+  }
+  if (mayHaveAlpha) {
+    // Flatten on white: JPEG has no alpha, and black (what transparent pixels become) would swallow dark text.
+    ctx.globalCompositeOperation = "destination-over";
+    paintWhite(ctx, target);
+    ctx.globalCompositeOperation = "source-over";
+  }
+  const jpeg = await encodeJpeg(canvas, limit);
+  return jpeg ? { ok: true, blob: jpeg, mime: "image/jpeg", ...target, reencoded: true, thumb } : fail("too_big");
+}
+
+/**
+ * The photo fast path (opaque sources of known size). The browser decodes straight to the final size, and
+ * the bitmap goes to the JPEG encoder through a `bitmaprenderer` canvas: no 12 MP canvas, no 2D draw, no
+ * canvas snapshot, several times faster than drawing. Turning a rotated photo upright would need that 2D
+ * draw; instead the encoder's own handling of orientation is measured once (encoder-orientation.ts) and,
+ * where it writes the stored pixels, the JPEG keeps the rotation as its only metadata (an EXIF Orientation
+ * tag) that the server applies with sharp .rotate() before stripping everything.
+ * Null when the fast path cannot be trusted here: the caller takes the general path.
+ */
+async function prepareOpaque(
+  file: Blob,
+  target: Size,
+  orientation: number,
+  limit: number,
+): Promise<PrepareResult | null> {
+  const mode = orientation === 1 ? "stored" : await encoderOrientation();
+  if (mode === "unknown") return null;
+  const turned = orientation >= 5 && orientation <= 8;
+  const stored = turned ? { width: target.height, height: target.width } : target;
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(file, {
+      imageOrientation: "none",
+      resizeWidth: stored.width,
+      resizeHeight: stored.height,
+      resizeQuality: "high",
+    });
+  } catch {
+    return fail("corrupt");
+  }
+  const canvas = new OffscreenCanvas(stored.width, stored.height);
+  const renderer = canvas.getContext("bitmaprenderer");
+  if (!renderer || bitmap.width !== stored.width || bitmap.height !== stored.height) {
+    bitmap.close();
+    return null;
+  }
+  renderer.transferFromImageBitmap(bitmap);
+  const encoded = await encodeJpeg(canvas, limit);
+  if (!encoded) return fail("too_big");
+  const jpeg = mode === "stored" ? await tagged(encoded, orientation) : encoded;
+  // Whatever the engine did, what we send must show at the target size.
+  const header = readImageHeader(new Uint8Array(await jpeg.slice(0, 4096).arrayBuffer()));
+  const shown = header && orientedSize(header);
+  if (!shown || shown.width !== target.width || shown.height !== target.height) return null;
+  // The preview comes from the final JPEG, decoded the ordinary way (orientation applied by drawing).
+  const preview = await decode(jpeg, fitWithin(target.width, target.height, THUMB_EDGE));
+  if (!preview) return null;
+  const thumb = await encodeBitmap(preview, "image/jpeg", 0.8);
+  return { ok: true, blob: jpeg, mime: "image/jpeg", ...target, reencoded: true, thumb };
+}
+
+async function tagged(jpeg: Blob, orientation: number): Promise<Blob> {
+  if (orientation === 1) return jpeg;
+  const bytes = withOrientation(new Uint8Array(await jpeg.arrayBuffer()), orientation);
+  return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "image/jpeg" });
+}
+
+/**
+ * Decodes with EXIF orientation applied. With a target size the browser shrinks while decoding (much less
+ * memory and time for a 12 MP photo); if it returned another size (an engine that resizes before orienting),
+ * decode at full size instead and let the canvas scale. Null when the file does not decode.
+ */
+async function decode(file: Blob, target: Size | null): Promise<ImageBitmap | null> {
+  try {
+    if (target) {
+      const resized = await createImageBitmap(file, {
+        imageOrientation: "from-image",
+        resizeWidth: target.width,
+        resizeHeight: target.height,
+        resizeQuality: "high",
+      });
+      if (resized.width === target.width && resized.height === target.height) return resized;
+      resized.close();
+    }
+    return await createImageBitmap(file, { imageOrientation: "from-image" });
+  } catch {
+    return null;
+  }
+}
+
+/** JPEG at the first quality step that is under `limit`; undefined if even the lowest is not. */
+async function encodeJpeg(canvas: OffscreenCanvas, limit: number): Promise<Blob | undefined> {
+  for (const quality of JPEG_QUALITY_STEPS) {
+    const jpeg = await canvas.convertToBlob({ type: "image/jpeg", quality });
+    if (jpeg.size < limit) return jpeg;
+  }
+  return undefined;
+}
+
+function paintWhite(ctx: OffscreenCanvasRenderingContext2D, size: Size): void {
+  ctx.fillStyle = "#ffffff";
+  ctx.fillRect(0, 0, size.width, size.height);
+}
+
+/** A THUMB_EDGE preview of a decoded image (the bitmap itself is left intact). */
+async function thumbOf(bitmap: ImageBitmap, alpha: boolean): Promise<Blob> {
+  const size = fitWithin(bitmap.width, bitmap.height, THUMB_EDGE);
+  const small = await createImageBitmap(bitmap, {
+    resizeWidth: size.width,
+    resizeHeight: size.height,
+    resizeQuality: "medium",
+  });
+  return encodeBitmap(small, alpha ? "image/png" : "image/jpeg", 0.8);
+}
+
+/**
+ * Encodes (and frees) a small bitmap through a 2D canvas: drawing applies any orientation the bitmap
+ * carries (a bitmaprenderer would encode the stored pixels), and at preview size it costs nothing.
+ */
+async function encodeBitmap(bitmap: ImageBitmap, type: string, quality: number): Promise<Blob> {
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext("2d");
+  if (!ctx) throw new Error("no 2d context");
+  if (type === "image/jpeg") paintWhite(ctx, canvas);
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return canvas.convertToBlob({ type, quality });
+}
