@@ -1,13 +1,28 @@
 import "server-only";
-import type { FinishReason } from "ai";
+import type { DynamicToolUIPart, FinishReason } from "ai";
 import { AppError, toAppError, type AppErrorPayload } from "@/lib/errors";
 import { openChatStream, type OpenStreamOptions, type GatewayStream } from "@/lib/gateway/client";
-import type { WireChatRequest, WireChunk, WireUsage } from "@/lib/gateway/wire";
+import type { WireChatRequest, WireChunk, WireToolCall, WireUsage } from "@/lib/gateway/wire";
+import { chatTools, type ToolRegistry } from "@/lib/tools/registry";
 import { Generation, generationRegistry, type GenerationOutcome, type GenerationRegistry } from "./generation";
 import type { ChatFinishReason, ChatUsage } from "./types";
+import {
+  addUsage,
+  MAX_TOOL_STEPS,
+  runToolCalls,
+  stepParts,
+  ToolCallCollector,
+  toolInput,
+  toolMessages,
+  type ChatPart,
+  type StepRecord,
+  type ToolRun,
+} from "./tool-steps";
 import { UiStreamWriter } from "./ui-stream";
 
-// Runs one reply: one upstream stream, relayed as UI message stream frames into the generation.
+// Runs one reply, relayed as UI message stream frames into the generation: one upstream stream per
+// step. When the model calls tools, the server runs them, adds their results to the conversation and
+// asks again (a new step), up to MAX_TOOL_STEPS.
 
 export interface GenerateInput {
   chatId: string;
@@ -20,6 +35,10 @@ export interface GenerateInput {
   open?: (body: WireChatRequest, options: OpenStreamOptions) => Promise<GatewayStream>;
   onFinish?: (outcome: GenerationOutcome, generation: Generation) => void | Promise<void>;
   coalesceMs?: number;
+  /** Runs the model's tool calls when the request offers tools; the chat tools by default. */
+  tools?: ToolRegistry;
+  /** Most upstream requests for this reply (tool steps); MAX_TOOL_STEPS by default. */
+  maxSteps?: number;
 }
 
 export function toChatUsage(usage: WireUsage): ChatUsage {
@@ -51,22 +70,34 @@ export function startGeneration(input: GenerateInput): Generation {
 async function run(generation: Generation, input: GenerateInput): Promise<void> {
   const writer = new UiStreamWriter((frame) => generation.emit(frame), input.coalesceMs);
   const signal = generation.signal;
+  // Tools run only when the request offers them (the route leaves them out when a chat turned them off).
+  const registry = input.request.tools?.length ? (input.tools ?? chatTools) : undefined;
+  const maxSteps = registry ? Math.max(1, input.maxSteps ?? MAX_TOOL_STEPS) : 1;
+  const messages = [...input.request.messages];
+  const steps: StepRecord[] = [];
   let finishReason: ChatFinishReason | undefined;
   let usage: ChatUsage | undefined;
+  let stepUsage: WireUsage | undefined;
+  let step: StepRecord = { reasoning: "", text: "", tools: [] };
+  let calls = new ToolCallCollector();
+  const usageSoFar = () => (stepUsage ? addUsage(usage, stepUsage) : usage);
 
   const onChunk = (chunk: WireChunk) => {
-    if (chunk.usage) usage = toChatUsage(chunk.usage);
+    if (chunk.usage) stepUsage = chunk.usage;
     const choice = chunk.choices?.[0];
     if (!choice) return;
     const delta = choice.delta;
     if (delta?.reasoning_content) {
       generation.reasoning += delta.reasoning_content;
+      step.reasoning += delta.reasoning_content;
       writer.delta("reasoning", delta.reasoning_content);
     }
     if (delta?.content) {
       generation.text += delta.content;
+      step.text += delta.content;
       writer.delta("text", delta.content);
     }
+    if (delta?.tool_calls?.length) calls.add(delta.tool_calls);
     if (choice.finish_reason) finishReason = choice.finish_reason;
   };
 
@@ -75,20 +106,46 @@ async function run(generation: Generation, input: GenerateInput): Promise<void> 
     messageId: generation.messageId,
     messageMetadata: { model: generation.model, createdAt: generation.startedAt },
   });
-  writer.write({ type: "start-step" });
 
   let outcome: GenerationOutcome;
   try {
-    const stream = await (input.open ?? openChatStream)(input.request, { signal });
-    generation.rate = stream.rate;
-    await stream.consume(onChunk);
-    if (signal.aborted) throw signal.reason;
-    writer.endPart();
-    writer.write({ type: "finish-step" });
+    for (let index = 0; ; index++) {
+      const last = index === maxSteps - 1;
+      // The final allowed step must answer: the model is told not to call tools again.
+      const request: WireChatRequest =
+        index === 0 ? input.request : { ...input.request, messages, ...(last ? { tool_choice: "none" } : {}) };
+      writer.write({ type: "start-step" });
+      finishReason = undefined;
+      const stream = await (input.open ?? openChatStream)(request, { signal });
+      generation.rate = stream.rate;
+      await stream.consume(onChunk);
+      if (signal.aborted) throw signal.reason;
+      writer.endPart();
+      steps.push(step);
+      if (stepUsage) usage = addUsage(usage, stepUsage);
+      stepUsage = undefined;
+      const toolCalls = registry && calls.size > 0 ? calls.list(index) : [];
+      if (toolCalls.length > 0) {
+        const runs = await runStepTools(writer, step, registry!, toolCalls, last);
+        if (signal.aborted) throw signal.reason;
+        messages.push(...toolMessages(step.text, runs));
+      }
+      writer.write({ type: "finish-step" });
+      if (toolCalls.length === 0 || last) break;
+      step = { reasoning: "", text: "", tools: [] };
+      calls = new ToolCallCollector();
+    }
     if (finishReason === "sensitive") throw new AppError("content_filtered");
     if (finishReason === "network_error") throw new AppError("stream_interrupted", { detail: "network_error" });
     const reason = finishReason ?? "stop";
-    outcome = { status: "done", text: generation.text, reasoning: generation.reasoning, finishReason: reason, usage };
+    outcome = {
+      status: "done",
+      text: generation.text,
+      reasoning: generation.reasoning,
+      finishReason: reason,
+      usage,
+      ...withParts(steps),
+    };
     writer.write({
       type: "finish",
       finishReason: SDK_FINISH[reason],
@@ -96,20 +153,28 @@ async function run(generation: Generation, input: GenerateInput): Promise<void> 
     });
   } catch (err) {
     writer.endPart();
+    if (!steps.includes(step)) steps.push(step);
+    const spent = usageSoFar();
+    const kept = { ...partial(generation, spent), ...withParts(steps) };
     if (signal.aborted) {
-      outcome = { ...partial(generation, usage), status: "interrupted", finishReason: "aborted" };
+      outcome = { ...kept, status: "interrupted", finishReason: "aborted" };
       writer.write({
         type: "message-metadata",
-        messageMetadata: { status: "interrupted", finishReason: "aborted", ...(usage ? { usage } : {}) },
+        messageMetadata: { status: "interrupted", finishReason: "aborted", ...(spent ? { usage: spent } : {}) },
       });
       writer.write({ type: "abort", reason: "stopped" });
     } else {
       const error: AppErrorPayload = toAppError(err).toPayload();
       const status = generation.text || generation.reasoning ? "interrupted" : "error";
-      outcome = { ...partial(generation, usage), status, error, ...(finishReason ? { finishReason } : {}) };
+      outcome = { ...kept, status, error, ...(finishReason ? { finishReason } : {}) };
       writer.write({
         type: "message-metadata",
-        messageMetadata: { status, error, ...(finishReason ? { finishReason } : {}), ...(usage ? { usage } : {}) },
+        messageMetadata: {
+          status,
+          error,
+          ...(finishReason ? { finishReason } : {}),
+          ...(spent ? { usage: spent } : {}),
+        },
       });
       writer.write({ type: "error", errorText: JSON.stringify(error) });
     }
@@ -122,6 +187,70 @@ async function run(generation: Generation, input: GenerateInput): Promise<void> 
   } catch (err) {
     console.error("[chat] onFinish failed", err);
   }
+}
+
+/**
+ * Shows the step's calls as tool parts (dynamic: the browser needs no tool schemas), runs them in
+ * parallel and shows each result or error with its duration. Past the step limit nothing runs: each
+ * call gets an error saying so.
+ */
+async function runStepTools(
+  writer: UiStreamWriter,
+  step: StepRecord,
+  registry: ToolRegistry,
+  calls: WireToolCall[],
+  overLimit: boolean,
+): Promise<ToolRun[]> {
+  for (const call of calls) {
+    const part: DynamicToolUIPart = {
+      type: "dynamic-tool",
+      toolCallId: call.id,
+      toolName: call.function.name,
+      state: "input-available",
+      input: toolInput(call),
+    };
+    step.tools.push(part);
+    writer.write({
+      type: "tool-input-available",
+      toolCallId: call.id,
+      toolName: part.toolName,
+      input: part.input,
+      dynamic: true,
+    });
+  }
+  const finish = (run: ToolRun) => {
+    const at = step.tools.findIndex((p) => p.toolCallId === run.call.id);
+    const { toolCallId, toolName, input } = step.tools[at]!;
+    const toolMetadata = { durationMs: run.durationMs };
+    const base = { type: "dynamic-tool" as const, toolCallId, toolName, input, toolMetadata };
+    step.tools[at] = run.ok
+      ? { ...base, state: "output-available", output: run.output }
+      : { ...base, state: "output-error", errorText: run.error ?? "" };
+    writer.write(
+      run.ok
+        ? { type: "tool-output-available", toolCallId: run.call.id, output: run.output, dynamic: true, toolMetadata }
+        : {
+            type: "tool-output-error",
+            toolCallId: run.call.id,
+            errorText: run.error ?? "",
+            dynamic: true,
+            toolMetadata,
+          },
+    );
+  };
+  if (overLimit) {
+    const runs = calls.map((call) => ({ call, ok: false, error: STEP_LIMIT_ERROR, durationMs: 0 }));
+    runs.forEach(finish);
+    return runs;
+  }
+  return runToolCalls(registry, calls, finish);
+}
+
+const STEP_LIMIT_ERROR = `已达到单次回答的工具调用步数上限（${MAX_TOOL_STEPS} 步），未执行`;
+
+/** A reply that used tools is stored with all its parts; one that did not keeps its plain shape. */
+function withParts(steps: StepRecord[]): { parts?: ChatPart[] } {
+  return steps.length > 1 || steps.some((s) => s.tools.length > 0) ? { parts: stepParts(steps) } : {};
 }
 
 function partial(generation: Generation, usage: ChatUsage | undefined) {

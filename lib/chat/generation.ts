@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError, type AppErrorPayload } from "@/lib/errors";
 import type { RateInfo } from "@/lib/gateway/rate-info";
-import type { ChatFinishReason, ChatUsage } from "./types";
+import type { ChatFinishReason, ChatUIMessage, ChatUsage } from "./types";
 
 // A generation belongs to the server, not to the HTTP request that started it: a closed tab
 // unsubscribes a listener, only stop() aborts the upstream. Frames are kept so that a page
@@ -16,6 +16,8 @@ export interface GenerationOutcome {
   finishReason?: ChatFinishReason;
   usage?: ChatUsage;
   error?: AppErrorPayload;
+  /** Set only for a reply that called tools: every part in order (steps, reasoning, text, tool calls). */
+  parts?: ChatUIMessage["parts"];
 }
 
 export class Generation {

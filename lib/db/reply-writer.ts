@@ -17,6 +17,8 @@ export const REPLY_STALE_MS = 60_000;
 export interface ReplySnapshot {
   text: string;
   reasoning: string;
+  /** A reply that called tools brings all its parts (steps, tool calls and results), stored as they are. */
+  parts?: MessagePart[];
 }
 
 export interface ReplyWriterOptions {
@@ -33,6 +35,7 @@ export interface ReplyWriterOptions {
 
 /** The UI parts of a reply: reasoning first, then the answer. */
 export function replyParts(snapshot: ReplySnapshot, state: "streaming" | "done"): MessagePart[] {
+  if (snapshot.parts) return snapshot.parts;
   const parts: MessagePart[] = [];
   if (snapshot.reasoning) parts.push({ type: "reasoning", text: snapshot.reasoning, state });
   if (snapshot.text) parts.push({ type: "text", text: snapshot.text, state });

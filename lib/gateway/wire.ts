@@ -54,7 +54,13 @@ export interface WireChunkDelta {
   role?: "assistant";
   content?: string | null;
   reasoning_content?: string | null;
-  tool_calls?: Array<Partial<WireToolCall> & { index: number }>;
+  /** Whole calls, or fragments of one: later deltas of the same index carry more `function.arguments`. */
+  tool_calls?: Array<{
+    index: number;
+    id?: string;
+    type?: "function";
+    function?: { name?: string; arguments?: string };
+  }>;
 }
 
 export interface WireChunk {

@@ -67,8 +67,9 @@ export const countCharactersTool = define({
 export const CHAT_TOOLS = [currentTimeTool, calculateTool, countCharactersTool];
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema) as Record<string, unknown>;
-  return rest;
+  const json = { ...(z.toJSONSchema(schema) as Record<string, unknown>) };
+  delete json.$schema;
+  return json;
 }
 
 function describeIssues(error: z.ZodError): string {
