@@ -158,9 +158,45 @@ function search(dialect: DbDialect): Migration {
   };
 }
 
+// The announcement studio: drafts per user, each with its versions (revisions never overwrite).
+const announcements: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createTable("announcements")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("user_id", "text", (c) => c.notNull().references("user.id").onDelete("cascade"))
+      .addColumn("kind", "text", (c) => c.notNull())
+      .addColumn("title", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("form", "text", (c) => c.notNull().defaultTo("{}"))
+      .addColumn("version_count", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("created_at", "bigint", (c) => c.notNull())
+      .addColumn("updated_at", "bigint", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex("announcements_user_updated")
+      .on("announcements")
+      .columns(["user_id", "updated_at"])
+      .execute();
+    await db.schema
+      .createTable("announcement_versions")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("announcement_id", "text", (c) => c.notNull().references("announcements.id").onDelete("cascade"))
+      .addColumn("user_id", "text", (c) => c.notNull())
+      .addColumn("seq", "integer", (c) => c.notNull())
+      .addColumn("instruction", "text")
+      .addColumn("content", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("model", "text", (c) => c.notNull())
+      .addColumn("created_at", "bigint", (c) => c.notNull())
+      .addUniqueConstraint("announcement_versions_seq", ["announcement_id", "seq"])
+      .execute();
+  },
+};
+
 export function appMigrations(dialect: DbDialect): Record<string, Migration> {
   return {
     "0001_initial": initial(dialect),
     "0002_search": search(dialect),
+    "0003_announcements": announcements,
   };
 }

@@ -100,6 +100,38 @@ export interface AppSettingsTable {
   updated_at: number;
 }
 
+/** An announcement drafted in the studio (公告助手): its kind, the form it came from, its latest title. */
+export interface AnnouncementsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  /** Title of the newest version, for the list. */
+  title: string;
+  /** JSON: the form (AnnouncementForm). */
+  form: string;
+  version_count: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Every generated or revised version, kept so that earlier ones stay browsable. */
+export interface AnnouncementVersionsTable {
+  id: string;
+  announcement_id: string;
+  /** The owner, repeated so that every lookup scopes by it directly. */
+  user_id: string;
+  /** 1, 2, 3… within the announcement. */
+  seq: number;
+  /** The follow-up instruction that produced it; null for the first draft. */
+  instruction: string | null;
+  /** JSON: the validated announcement (Announcement). */
+  content: string;
+  /** ok: the model's JSON passed the schema (perhaps after one repair); fallback: rebuilt from what came. */
+  status: "ok" | "fallback";
+  model: string;
+  created_at: number;
+}
+
 /** better-auth's user table (its migrations own it); only the columns this app reads. */
 export interface AuthUserTable {
   id: string;
@@ -116,5 +148,7 @@ export interface Database {
   user_limits: UserLimitsTable;
   gateway_status: GatewayStatusTable;
   app_settings: AppSettingsTable;
+  announcements: AnnouncementsTable;
+  announcement_versions: AnnouncementVersionsTable;
   user: AuthUserTable;
 }
