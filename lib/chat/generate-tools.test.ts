@@ -1,6 +1,6 @@
 import { parseJsonEventStream, readUIMessageStream, uiMessageChunkSchema, type UIMessageChunk } from "ai";
 import { describe, expect, it, vi } from "vitest";
-import type { GatewayStream, OpenStreamOptions } from "@/lib/gateway/client";
+import type { GatewayStream } from "@/lib/gateway/client";
 import type { WireChatRequest, WireChunk, WireChunkDelta, WireFinishReason, WireUsage } from "@/lib/gateway/wire";
 import { chatTools } from "@/lib/tools/registry";
 import { sseJson } from "@/test/sse";
@@ -42,7 +42,7 @@ type Script = (emit: (chunk: WireChunk) => void) => void;
 /** One script per upstream request, in order; the last one repeats. */
 function fakeOpen(...scripts: Script[]) {
   const bodies: WireChatRequest[] = [];
-  const open = vi.fn(async (body: WireChatRequest, _options: OpenStreamOptions): Promise<GatewayStream> => {
+  const open = vi.fn(async (body: WireChatRequest): Promise<GatewayStream> => {
     const script = scripts[Math.min(bodies.length, scripts.length - 1)]!;
     bodies.push(structuredClone(body));
     return { rate: {}, attempts: 1, consume: async (onChunk) => script(onChunk) };
