@@ -146,23 +146,28 @@ async function consumeSse(
     },
   });
 
+  // One idle timer per stream, not one per read: each read only notes the time, and the timer,
+  // when it fires early, waits out the rest (re-arming a timer on every chunk costs on the hot path).
   const idleMs = options.idleTimeoutMs ?? 120_000;
+  let lastReadAt = Date.now();
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   let timedOut = false;
-  const armIdle = () => {
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => {
-      timedOut = true;
-      void reader.cancel().catch(() => {});
-    }, idleMs);
+  const checkIdle = () => {
+    const quietFor = Date.now() - lastReadAt;
+    if (quietFor < idleMs) {
+      idleTimer = setTimeout(checkIdle, idleMs - quietFor);
+      return;
+    }
+    timedOut = true;
+    void reader.cancel().catch(() => {});
   };
 
   try {
-    armIdle();
+    idleTimer = setTimeout(checkIdle, idleMs);
     while (!finished && !failure) {
       const { done, value } = await reader.read();
       if (done) break;
-      armIdle();
+      lastReadAt = Date.now();
       parser.feed(decoder.decode(value, { stream: true }));
     }
   } catch (err) {
