@@ -38,4 +38,36 @@ describe("messageMarkdown", () => {
   it("is every text part in order, without reasoning", () => {
     expect(messageMarkdown([reasoning("想"), text("## 标题\n"), step, text("正文")])).toBe("## 标题\n正文");
   });
+
+  it("keeps one step's tool calls together and puts the text written after them below", () => {
+    const call = (id: string): Part => ({
+      type: "dynamic-tool",
+      toolCallId: id,
+      toolName: "calculate",
+      state: "output-available",
+      input: { expression: "1+1" },
+      output: { result: 2 },
+    });
+    const blocks = messageBlocks([
+      step,
+      reasoning("先算"),
+      text("我来算一下。"),
+      call("a"),
+      call("b"),
+      step,
+      call("c"),
+      step,
+      reasoning("再想"),
+      text("结果是 2。"),
+    ]);
+    expect(blocks.map((b) => (b.kind === "tools" ? b.tools.map((t) => t.toolCallId).join("") : b.kind))).toEqual([
+      "reasoning",
+      "text",
+      "ab",
+      "c",
+      "text",
+    ]);
+    expect(blocks[0]).toMatchObject({ text: "先算\n\n再想" });
+    expect(blocks.at(-1)).toEqual({ kind: "text", text: "结果是 2。" });
+  });
 });

@@ -14,6 +14,7 @@ import { MessageEditor } from "./message-editor";
 import type { MessageStatus } from "./message-status";
 import { MessageUsage } from "./message-usage";
 import { Reasoning } from "./reasoning";
+import { ToolCards } from "./tool-card";
 
 function Block({ block, streaming, isUser }: { block: MessageBlock; streaming: boolean; isUser: boolean }) {
   switch (block.kind) {
@@ -26,6 +27,8 @@ function Block({ block, streaming, isUser }: { block: MessageBlock; streaming: b
       );
     case "reasoning":
       return <Reasoning text={block.text} streaming={streaming && block.streaming} />;
+    case "tools":
+      return <ToolCards tools={block.tools} />;
   }
 }
 
@@ -61,8 +64,8 @@ export const Message = memo(function Message({
         isUser ? "max-w-[85%] rounded-2xl rounded-br-md bg-primary-soft px-4 py-2.5" : "w-full",
       )}
     >
-      {blocks.map((block) => (
-        <Block key={block.kind} block={block} streaming={streaming} isUser={isUser} />
+      {blocks.map((block, index) => (
+        <Block key={`${block.kind}-${index}`} block={block} streaming={streaming} isUser={isUser} />
       ))}
       {streaming && blocks.length === 0 && <ConnectingIndicator />}
     </div>

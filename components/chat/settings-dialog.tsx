@@ -16,7 +16,14 @@ const fieldClass =
 /** This chat's settings: changes apply to the next message; "Reset" returns to the configured defaults. */
 export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const t = useTranslations("settings");
-  const ids = { system: useId(), temperature: useId(), maxTokens: useId(), thinking: useId(), hint: useId() };
+  const ids = {
+    system: useId(),
+    temperature: useId(),
+    maxTokens: useId(),
+    thinking: useId(),
+    tools: useId(),
+    hint: useId(),
+  };
   const { model, modelInfo, settings, updateSettings, resetSettings } = useChatState();
   const maxOutput = modelInfo?.maxOutputTokens;
 
@@ -137,6 +144,23 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () =
               aria-labelledby={ids.thinking}
               checked={settings.thinking ?? true}
               onCheckedChange={(thinking) => updateSettings({ thinking })}
+            />
+          </div>
+        )}
+
+        {modelInfo?.tools && (
+          <div className="flex items-start justify-between gap-4">
+            <div className="flex flex-col gap-1">
+              <span id={ids.tools} className="font-medium">
+                {t("tools")}
+              </span>
+              <span className="text-xs text-muted-foreground">{t("toolsHint")}</span>
+            </div>
+            <Switch
+              data-testid="settings-tools"
+              aria-labelledby={ids.tools}
+              checked={settings.tools ?? true}
+              onCheckedChange={(tools) => updateSettings({ tools })}
             />
           </div>
         )}

@@ -21,13 +21,22 @@ describe("effectiveSettings", () => {
       thinking: true,
       temperature: 0.7,
       system: "简洁",
+      tools: true,
     });
+  });
+
+  it("offers tools by default only to models that have them, and lets a chat turn them off", () => {
+    expect(effectiveSettings(undefined, {}, model()).tools).toBe(true);
+    expect(effectiveSettings(undefined, { tools: false }, model()).tools).toBe(false);
+    expect(effectiveSettings(undefined, { tools: true }, model({ tools: false }))).not.toHaveProperty("tools");
+    expect(requestSettings({ tools: false }, model())).toEqual({ tools: false });
+    expect(requestSettings({ tools: true }, model({ tools: false }))).toEqual({});
   });
 
   it("lets overrides win, including an emptied system prompt and thinking off", () => {
     expect(
       effectiveSettings({ thinking: true, system: "简洁" }, { system: "", thinking: false, maxTokens: 2000 }, model()),
-    ).toEqual({ thinking: false, system: "", maxTokens: 2000 });
+    ).toEqual({ thinking: false, system: "", maxTokens: 2000, tools: true });
   });
 
   it("thinks by default when there is no config yet", () => {

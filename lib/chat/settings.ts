@@ -22,6 +22,7 @@ export function effectiveSettings(
       ...(overrides.maxTokens !== undefined ? { maxTokens: overrides.maxTokens } : {}),
       ...(system !== undefined ? { system } : {}),
       thinking,
+      ...(model?.tools ? { tools: overrides.tools ?? true } : {}),
     },
     model,
   );
@@ -52,5 +53,7 @@ export function requestSettings(settings: ChatSettings, model: CatalogModel | un
     ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
     ...(settings.system?.trim() ? { system: settings.system } : {}),
     ...(model?.thinking && settings.thinking !== undefined ? { thinking: settings.thinking } : {}),
+    // Never sent for a model without tools.
+    ...(model?.tools && settings.tools !== undefined ? { tools: settings.tools } : {}),
   };
 }

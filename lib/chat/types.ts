@@ -65,4 +65,6 @@ export interface ChatSettings {
   temperature?: number;
   thinking?: boolean;
   system?: string;
+  /** Offer the server's tools (current_time, calculate, count_characters); on by default for models with tools. */
+  tools?: boolean;
 }

@@ -1,6 +1,8 @@
 // Turns a demo reply or a scripted response into timed stream steps, with usage estimated from the request.
 import type { WireChatRequest, WireFinishReason, WireModel, WireUsage } from "../gateway/wire";
+import { buildDemoAnnouncement } from "./demo-announcement";
 import { buildDemoJson, buildDemoReply, thinkingEnabled } from "./demo-reply";
+import { demoToolAnswer, demoToolCalls } from "./demo-tools";
 import type { ScriptedStream } from "./script-types";
 import { isChunkStep, type IndexedToolCall, type Step } from "./stream";
 import { estimatePrompt, splitPieces, tokenCost } from "./tokens";
@@ -37,8 +39,12 @@ function makeUsage(ctx: PlanContext, completion: number): WireUsage {
 export function demoPlan(ctx: PlanContext): Plan {
   const { request, model, images } = ctx;
   const json = request.response_format?.type === "json_object";
+  const calls = json ? null : demoToolCalls(request);
+  if (calls) return toolCallPlan(ctx, calls);
   const reply = buildDemoReply(request, model, images);
-  const content = json ? buildDemoJson(request, model, images) : reply.content;
+  const content = json
+    ? (buildDemoAnnouncement(request) ?? buildDemoJson(request, model, images))
+    : (demoToolAnswer(request) ?? reply.content);
   const reasoning = thinkingEnabled(request, model) ? reply.reasoning : "";
   const budget = request.max_tokens ?? model.max_output_tokens;
 
@@ -61,6 +67,20 @@ export function demoPlan(ctx: PlanContext): Plan {
   const finishReason: WireFinishReason = cut ? "length" : "stop";
   const usage = makeUsage(ctx, cut ? budget : Math.max(1, Math.ceil(spent)));
   steps.push({ type: "finish", delay: ctx.msPerToken, finishReason, usage }, { type: "done", delay: 0 });
+  return { steps, usage };
+}
+
+/** A demo reply that calls tools (all in one delta, as the gateway sends them by default). */
+function toolCallPlan(ctx: PlanContext, calls: IndexedToolCall[]): Plan {
+  const steps: Step[] = [];
+  if (thinkingEnabled(ctx.request, ctx.model)) {
+    for (const piece of splitPieces("这个问题需要准确的数据，我先调用工具。")) {
+      steps.push({ type: "delta", delay: ctx.msPerToken, reasoning: piece });
+    }
+  }
+  steps.push({ type: "delta", delay: ctx.msPerToken * 4, toolCalls: calls });
+  const usage = makeUsage(ctx, Math.ceil(JSON.stringify(calls).length / 4));
+  steps.push({ type: "finish", delay: ctx.msPerToken, finishReason: "tool_calls", usage }, { type: "done", delay: 0 });
   return { steps, usage };
 }
 

@@ -8,6 +8,7 @@ import { hashedUserId, identifyRequester } from "@/lib/chat/requester";
 import { messageText, toWireMessages } from "@/lib/chat/to-wire";
 import { UI_STREAM_HEADERS } from "@/lib/chat/ui-stream";
 import { assertSameOrigin, readJsonBody } from "@/lib/http";
+import { chatTools } from "@/lib/tools/registry";
 import { chatRequestSchema, type ChatRequest } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -48,6 +49,8 @@ export async function POST(req: Request): Promise<Response> {
       ...(maxTokens !== undefined ? { max_tokens: maxTokens } : {}),
       ...(temperature !== undefined ? { temperature } : {}),
       ...(model.thinking && thinking !== undefined ? { thinking: { type: thinking ? "enabled" : "disabled" } } : {}),
+      // The server's tools unless this chat turned them off; never for a model without them, nor to continue a cut reply.
+      ...(model.tools && body.settings?.tools !== false && !body.continue ? { tools: chatTools.wireTools() } : {}),
     };
 
     const generation = startGeneration({

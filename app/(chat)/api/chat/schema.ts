@@ -24,6 +24,7 @@ export const chatSettingsSchema = z.object({
   temperature: z.number().min(0).max(2).optional(),
   thinking: z.boolean().optional(),
   system: z.string().max(8000).optional(),
+  tools: z.boolean().optional(),
 });
 
 export const chatRequestSchema = z.object({
