@@ -1,17 +1,54 @@
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
 // e2e runs the production build against the gateway simulator as its own process, with a canary
-// key that must never reach the browser; a second app instance without a key covers demo mode.
+// key that must never reach the browser; a second app instance without a key covers demo mode; a
+// third one stores in a throwaway PostgreSQL cluster (the history spec runs against it too). Each
+// instance starts on a fresh database with a seeded admin; the fixtures sign every test in.
 export const E2E = {
   appPort: Number(process.env.E2E_APP_PORT ?? 3110),
   demoPort: Number(process.env.E2E_DEMO_PORT ?? 3111),
+  pgAppPort: Number(process.env.E2E_PG_APP_PORT ?? 3112),
   simulatorPort: Number(process.env.E2E_SIMULATOR_PORT ?? 4110),
   demoSimulatorPort: Number(process.env.E2E_DEMO_SIMULATOR_PORT ?? 4111),
   canaryKey: "sk-byts-canary-7f3a9c2e5b1d4f60",
+  adminEmail: "admin@e2e.example.com",
+  adminPassword: "e2e-admin-password",
+  /** Password sign-ins per client IP per minute on the main instance (the sign-in spec trips it). */
+  signInPerMinute: 5,
 };
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const next = "node_modules/.bin/next";
+const dataDir = path.join(tmpdir(), "glm-chat-e2e");
+const startApp = "node e2e/servers/start-app.mjs";
+/** What every app instance shares: the seeded admin, a fresh database, unlimited tokens (specs set limits). */
+const appEnv = (port: number) => ({
+  ADMIN_EMAIL: E2E.adminEmail,
+  ADMIN_PASSWORD: E2E.adminPassword,
+  DATABASE_URL: `file:${path.join(dataDir, `e2e-${port}.db`)}`,
+  QUOTA_TOKENS_PER_DAY: "0",
+});
+const gatewayEnv = {
+  BYTESPIKE_API_KEY: E2E.canaryKey,
+  BYTESPIKE_BASE_URL: `http://127.0.0.1:${E2E.simulatorPort}/v1`,
+  MODEL_CATALOG_TTL_SECONDS: "5",
+};
+const browser = {
+  ...devices["Desktop Chrome"],
+  launchOptions: {
+    executablePath: chromiumPath,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  },
+};
 
 export default defineConfig({
   testDir: "e2e",
@@ -32,23 +69,12 @@ export default defineConfig({
     screenshot: "only-on-failure",
   },
   projects: [
+    { name: "chromium", use: browser },
+    // The history spec once more, against the instance that stores in PostgreSQL.
     {
-      name: "chromium",
-      use: {
-        ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath: chromiumPath,
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-          ],
-        },
-      },
+      name: "postgres",
+      testMatch: "history.spec.ts",
+      use: { ...browser, baseURL: `http://127.0.0.1:${E2E.pgAppPort}` },
     },
   ],
   webServer: [
@@ -61,28 +87,37 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
-      command: `${next} start -p ${E2E.appPort} -H 127.0.0.1`,
-      url: `http://127.0.0.1:${E2E.appPort}/api/models`,
-      env: {
-        BYTESPIKE_API_KEY: E2E.canaryKey,
-        BYTESPIKE_BASE_URL: `http://127.0.0.1:${E2E.simulatorPort}/v1`,
-        MODEL_CATALOG_TTL_SECONDS: "5",
-      },
+      command: `${startApp} ${E2E.appPort}`,
+      url: `http://127.0.0.1:${E2E.appPort}/sign-in`,
+      env: { ...appEnv(E2E.appPort), ...gatewayEnv, AUTH_SIGN_IN_PER_MINUTE: String(E2E.signInPerMinute) },
       reuseExistingServer: false,
       timeout: 120_000,
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5000 },
       stdout: "pipe",
       stderr: "pipe",
     },
     {
-      command: `${next} start -p ${E2E.demoPort} -H 127.0.0.1`,
-      url: `http://127.0.0.1:${E2E.demoPort}/api/models`,
+      command: `${startApp} ${E2E.demoPort}`,
+      url: `http://127.0.0.1:${E2E.demoPort}/sign-in`,
       env: {
+        ...appEnv(E2E.demoPort),
         BYTESPIKE_API_KEY: "",
         SIMULATOR_PORT: String(E2E.demoSimulatorPort),
         SIMULATOR_TOKENS_PER_SECOND: "150",
       },
       reuseExistingServer: false,
       timeout: 120_000,
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5000 },
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: `${startApp} ${E2E.pgAppPort} --postgres`,
+      url: `http://127.0.0.1:${E2E.pgAppPort}/sign-in`,
+      env: { ...appEnv(E2E.pgAppPort), ...gatewayEnv, DATABASE_URL: "" },
+      reuseExistingServer: false,
+      timeout: 120_000,
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5000 },
       stdout: "ignore",
       stderr: "pipe",
     },

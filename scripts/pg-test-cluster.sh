@@ -24,7 +24,8 @@ as_owner() {
 }
 
 free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+  # stdout.write, not console.log: FORCE_COLOR (set by Playwright for its web servers) colours a logged number.
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{process.stdout.write(s.address().port+"\n");s.close()})'
 }
 
 cmd=${1:-}

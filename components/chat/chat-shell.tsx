@@ -1,11 +1,14 @@
 "use client";
 
 import { useChat } from "@ai-sdk/react";
-import { useMemo, useRef, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { requestSettings } from "@/lib/chat/settings";
 import { estimateTokens } from "@/lib/chat/token-estimate";
-import type { ChatUIMessage } from "@/lib/chat/types";
+import type { ChatSettings, ChatUIMessage } from "@/lib/chat/types";
 import { parseErrorPayload } from "@/lib/errors";
+import { conversationKeys } from "@/lib/query/conversations";
 import { randomId } from "@/lib/utils";
 import { ChatHeader } from "./chat-header";
 import type { ChatDialog, ChatState } from "./chat-context";
@@ -27,27 +30,75 @@ import { useModels } from "./use-models";
 import { useShortcuts } from "./use-shortcuts";
 import { useStickToBottom } from "./use-stick-to-bottom";
 
-export function ChatShell() {
-  const [chatId, setChatId] = useState(randomId);
-  const [transport] = useState(createTransport);
+export interface ChatShellProps {
+  /** The conversation's id: stored chats come from /c/[id]; a new chat gets a fresh one from /new. */
+  chatId: string;
+  /** The stored messages, loaded on the server. */
+  initialMessages?: ChatUIMessage[];
+  initialModel?: string;
+  initialSettings?: ChatSettings;
+  /** A reply may still be running on the server: re-attach to it (GET /api/chat/{id}/stream). */
+  resume?: boolean;
+}
+
+export function ChatShell({
+  chatId,
+  initialMessages = [],
+  initialModel,
+  initialSettings,
+  resume = false,
+}: ChatShellProps) {
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  // Until the reconnect request answers, a reply the page loaded mid-way counts as streaming.
+  const [resuming, setResuming] = useState(resume);
+  const [transport] = useState(() => createTransport({ onReconnect: () => setResuming(false) }));
   const [endings, setEndings] = useState<ReadonlyMap<string, MessageEnding>>(() => new Map());
   const [dialog, setDialog] = useState<ChatDialog | null>(null);
   const models = useModels();
-  const chatSettings = useChatSettings(models.data);
+  const chatSettings = useChatSettings(models.data, { model: initialModel, settings: initialSettings });
   const { model, modelInfo, settings } = chatSettings;
   const composerRef = useRef<ComposerHandle>(null);
   const { scrollerRef, contentRef, away, follow } = useStickToBottom<HTMLDivElement, HTMLDivElement>();
+  const stored = useRef(initialMessages.length > 0);
 
-  // A new chat id gives useChat a fresh chat (empty messages); the old one is stopped by useChat.
-  const { messages, setMessages, status, error, sendMessage, regenerate, stop } = useChat<ChatUIMessage>({
+  const {
+    messages,
+    setMessages,
+    status: chatStatus,
+    error,
+    sendMessage,
+    regenerate,
+    stop,
+  } = useChat<ChatUIMessage>({
     id: chatId,
+    messages: initialMessages,
     transport,
+    resume,
     onFinish: ({ message, isAbort, isError, isDisconnect }) => {
       // The server's closing metadata never reaches an aborted or broken stream, so remember how it ended.
       const ending: MessageEnding | undefined = isAbort ? "stopped" : isError || isDisconnect ? "failed" : undefined;
       if (ending) setEndings((previous) => new Map(previous).set(message.id, ending));
+      // The reply is stored now (and a first one names the chat): the history list catches up.
+      void queryClient.invalidateQueries({ queryKey: conversationKeys.all });
     },
   });
+  const status = resuming && chatStatus === "ready" ? "streaming" : chatStatus;
+
+  // A new chat waits in the composer: the reader can type at once.
+  useEffect(() => {
+    if (initialMessages.length === 0 && window.matchMedia("(pointer: fine)").matches) composerRef.current?.focus();
+    // Only when the chat first shows.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  /** The first question makes a new chat a stored one, with its own address. */
+  const markStored = () => {
+    if (stored.current) return;
+    stored.current = true;
+    window.history.replaceState(null, "", `/c/${encodeURIComponent(chatId)}`);
+    void queryClient.invalidateQueries({ queryKey: conversationKeys.all });
+  };
   const context = useContextBudget({
     messages,
     setMessages,
@@ -70,6 +121,7 @@ export function ChatShell() {
   const ready = () => !isBusy && extras() !== undefined;
 
   const stopReply = () => {
+    setResuming(false);
     void stop();
     requestServerStop(chatId);
   };
@@ -92,6 +144,7 @@ export function ChatShell() {
       const body = extras();
       if (!body || isBusy || !fits(estimateTokens(text))) return false;
       follow();
+      markStored();
       void sendMessage({ text }, { body });
       return true;
     },
@@ -117,13 +170,11 @@ export function ChatShell() {
       void sendMessage(undefined, { body: { ...body, continue: true } satisfies ChatRequestExtras });
     },
     newChat: () => {
-      if (isBusy) stopReply();
-      setChatId(randomId());
-      setEndings(new Map());
-      chatSettings.resetSettings();
-      context.reset();
+      // The reply keeps running on the server (only Stop ends it); this page just stops listening.
+      if (isBusy) void stop();
       setDialog(null);
-      composerRef.current?.focus();
+      // A fresh id in the address: the router renders a new page (and a new chat) every time.
+      router.push(`/new?id=${randomId()}`);
     },
     openDialog: setDialog,
   };
@@ -136,7 +187,7 @@ export function ChatShell() {
 
   return (
     <ChatStateContext value={state}>
-      <div className="flex h-dvh flex-col">
+      <div className="flex h-dvh min-w-0 flex-1 flex-col">
         <ChatHeader />
         <DemoBanner />
         <div className="relative min-h-0 flex-1">

@@ -9,12 +9,39 @@ export interface ChatRequestExtras {
   continue?: boolean;
 }
 
-export function createTransport() {
+export interface TransportEvents {
+  /** The reconnect request (GET /api/chat/{id}/stream) answered: 204 means nothing was running. */
+  onReconnect?: (status: number) => void;
+}
+
+export function createTransport(events: TransportEvents = {}) {
   return new DefaultChatTransport<ChatUIMessage>({
     api: "/api/chat",
-    prepareSendMessagesRequest: ({ id, messages, body }) => {
+    // The server keeps the conversation: the browser sends only what is new (the question, the
+    // edited question, or the cut reply to continue) and says what to do with it.
+    prepareSendMessagesRequest: ({ id, messages, body, trigger, messageId }) => {
       const { model, settings, continue: continuing } = (body ?? {}) as Partial<ChatRequestExtras>;
-      return { body: { id, messages, model, settings, ...(continuing ? { continue: true } : {}) } };
+      const last = messages.at(-1);
+      return {
+        body: {
+          id,
+          messages: last ? [last] : [],
+          // Turns dropped to fit the context window are dropped on the server too.
+          ...(messages[0] ? { firstMessageId: messages[0].id } : {}),
+          model,
+          settings,
+          trigger,
+          ...(messageId ? { messageId } : {}),
+          ...(continuing ? { continue: true } : {}),
+        },
+      };
+    },
+    // A reconnect replays the server's generation from its start (see lib/chat/generation.ts).
+    resumeStreamIsReplay: true,
+    fetch: async (input, init) => {
+      const response = await fetch(input, init);
+      if ((init?.method ?? "GET") === "GET") events.onReconnect?.(response.status);
+      return response;
     },
   });
 }

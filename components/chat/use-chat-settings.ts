@@ -14,11 +14,19 @@ export interface ChatSettingsState {
   resetSettings: () => void;
 }
 
-/** The chat's model and settings; the model's limits are applied whenever either changes. */
-export function useChatSettings(catalog: ModelsResponse | undefined): ChatSettingsState {
-  const [picked, setPicked] = useState<string>();
-  const [overrides, setOverrides] = useState<ChatSettings>({});
-  const model = picked ?? catalog?.defaultModel;
+/**
+ * The chat's model and settings; the model's limits are applied whenever either changes. A stored
+ * conversation starts from the model and settings it was last used with.
+ */
+export function useChatSettings(
+  catalog: ModelsResponse | undefined,
+  initial?: { model?: string; settings?: ChatSettings },
+): ChatSettingsState {
+  const [picked, setPicked] = useState<string | undefined>(initial?.model);
+  const [overrides, setOverrides] = useState<ChatSettings>(initial?.settings ?? {});
+  // A model the gateway no longer offers falls back to the default.
+  const known = picked !== undefined && (!catalog || catalog.models.some((entry) => entry.id === picked));
+  const model = known ? picked : catalog?.defaultModel;
   const modelInfo = catalog?.models.find((entry) => entry.id === model);
 
   const settings = useMemo(

@@ -1,4 +1,6 @@
 import { expect, type Locator, type Page } from "@playwright/test";
+import { E2E } from "../../playwright.config";
+import { uniqueClientIp } from "../auth";
 
 // The chat screen as automation sees it: only data-testid and role selectors.
 export class ChatPage {
@@ -47,6 +49,15 @@ export class ChatPage {
   }
 
   async goto(url = "/"): Promise<void> {
+    // Another app instance (demo mode) has its own accounts: sign in there as its seeded admin first.
+    if (/^https?:/.test(url)) {
+      const origin = new URL(url).origin;
+      const res = await this.page.request.post(`${origin}/api/auth/sign-in/email`, {
+        data: { email: E2E.adminEmail, password: E2E.adminPassword },
+        headers: { origin, "x-forwarded-for": uniqueClientIp() },
+      });
+      expect(res.status()).toBe(200);
+    }
     await this.page.goto(url);
     await expect(this.input).toBeEditable();
     // The model catalog has loaded once the picker is enabled.

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { adminExists, claimFirstAdmin } from "@/lib/db/queries/accounts";
 import type { ServerEnv } from "@/lib/env";
+import { AUTH_COOKIE_PREFIX } from "./cookie";
 
 // better-auth, configured once: email and password for staff accounts created by an admin (no open
 // sign-up, except that the very first account of a fresh install signs up and becomes the admin),
@@ -84,7 +85,7 @@ export function authOptions({ db, config, secret }: AuthDeps) {
       },
     },
     advanced: {
-      cookiePrefix: "glm-chat",
+      cookiePrefix: AUTH_COOKIE_PREFIX,
       // better-auth skips the Origin check when NODE_ENV=test; the tests should see what production does.
       disableOriginCheck: false,
       // With BETTER_AUTH_URL the scheme decides; without it, the handler adds Secure per https request.

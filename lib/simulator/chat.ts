@@ -1,6 +1,7 @@
 // POST /v1/chat/completions after auth: validate, pick a scripted or demo answer, then stream or fold it.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ScriptQueue } from "./control";
+import { asksForTitle } from "./demo-reply";
 import { demoPlan, fixedContentPlan, scriptedPlan, type Plan, type PlanContext } from "./plan";
 import { lowerKeys, sendJson } from "./respond";
 import type { RecordedRequest, ScriptedHttpError } from "./script-types";
@@ -29,7 +30,8 @@ export function handleChat(
     entry.completed = true;
     return;
   }
-  const script = deps.queue.take();
+  // Scripts describe chat replies: a title request in between must not take one.
+  const script = asksForTitle(v.request) ? undefined : deps.queue.take();
   entry.scripted = script?.kind ?? "demo";
   const ctx: PlanContext = { request: v.request, model: v.model, images: v.images, msPerToken: deps.msPerToken };
   const ident = {

@@ -20,6 +20,7 @@ export function thinkingEnabled(req: WireChatRequest, model: WireModel): boolean
 }
 
 export function buildDemoReply(req: WireChatRequest, model: WireModel, images: ImageRef[]): DemoReply {
+  if (asksForTitle(req)) return { reasoning: "", content: demoTitle(req) };
   const lastUser = [...req.messages].reverse().find((m) => m.role === "user");
   const userText = textOf(lastUser).trim();
   const quote = clip(userText, 60) || "（只有图片，没有文字）";
@@ -79,6 +80,25 @@ export function buildDemoJson(req: WireChatRequest, model: WireModel, images: Im
     null,
     2,
   );
+}
+
+/** A non-streamed request whose system message asks for a title (the app names its chats this way). */
+export function asksForTitle(req: WireChatRequest): boolean {
+  const system = req.messages.find((m) => m.role === "system");
+  return req.stream !== true && /标题|\btitle\b/i.test(textOf(system));
+}
+
+/** A short title from the first question: its first 10 characters in Chinese, else its first 5 words. */
+function demoTitle(req: WireChatRequest): string {
+  const question = textOf(req.messages.find((m) => m.role === "user")).trim();
+  if (/\p{Script=Han}/u.test(question)) {
+    return [...question.replace(/[\s\p{P}]+/gu, "")].slice(0, 10).join("") || "新对话";
+  }
+  const words = question
+    .replace(/[^\p{L}\p{N}\s'-]+/gu, " ")
+    .split(/\s+/)
+    .filter(Boolean);
+  return words.slice(0, 5).join(" ") || "New chat";
 }
 
 const INTENT_PLAN: Record<Intent, string> = {

@@ -1,12 +1,19 @@
+import { requireUser } from "@/lib/auth";
 import type { ModelsResponse } from "@/lib/chat/types";
 import { serverEnv } from "@/lib/env";
+import { toAppError } from "@/lib/errors";
 import { getCatalog } from "@/lib/gateway/catalog";
 import { GATEWAY_MAX_IMAGE_BYTES, MAX_SOURCE_FILE_BYTES } from "@/lib/images/limits";
 
 export const dynamic = "force-dynamic";
 
 // The catalog as the browser may see it: capabilities only, never the key or the gateway URL.
-export async function GET(): Promise<Response> {
+export async function GET(req: Request): Promise<Response> {
+  try {
+    await requireUser(req);
+  } catch (err) {
+    return toAppError(err).toResponse();
+  }
   const env = serverEnv();
   const catalog = await getCatalog();
   const defaultModel = catalog.models.some((m) => m.id === env.DEFAULT_MODEL)

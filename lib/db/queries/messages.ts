@@ -188,6 +188,21 @@ export async function updateStreamingMessage(
   return Number(result.numUpdatedRows) > 0;
 }
 
+/**
+ * A finished reply being continued (cut at max output) streams again: it counts as in progress and
+ * its row is rewritten as it grows. False when the reply is gone or not the user's.
+ */
+export async function reopenReply(db: Db, userId: string, id: string, now = Date.now()): Promise<boolean> {
+  const result = await db.kysely
+    .updateTable("messages")
+    .set({ status: "streaming", updated_at: now })
+    .where("id", "=", id)
+    .where("user_id", "=", userId)
+    .where("role", "=", "assistant")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 /** The reply's last word: its status, final parts and metadata. False when the reply is gone. */
 export async function finalizeMessage(
   db: Db,
@@ -251,6 +266,24 @@ export async function deleteMessagesFrom(
     .where("conversation_id", "=", conversationId)
     .where("user_id", "=", userId)
     .where("seq", ">=", from.seq)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Deletes the messages before this one (the reader dropped the oldest turns). Returns how many. */
+export async function deleteMessagesBefore(
+  db: Db,
+  userId: string,
+  conversationId: string,
+  messageId: string,
+): Promise<number> {
+  const from = await getMessage(db, userId, messageId);
+  if (!from || from.conversationId !== conversationId) return 0;
+  const result = await db.kysely
+    .deleteFrom("messages")
+    .where("conversation_id", "=", conversationId)
+    .where("user_id", "=", userId)
+    .where("seq", "<", from.seq)
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

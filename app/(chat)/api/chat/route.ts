@@ -1,13 +1,17 @@
-import { randomUUID } from "node:crypto";
+import { requireUser } from "@/lib/auth";
+import { hashedUserId } from "@/lib/chat/requester";
+import { runTurn } from "@/lib/chat/run-turn";
+import { generationResponse } from "@/lib/chat/generate";
+import { messageText, toWireMessages } from "@/lib/chat/to-wire";
+import { prepareTurn } from "@/lib/chat/turn";
+import { UI_STREAM_HEADERS } from "@/lib/chat/ui-stream";
+import { ensureDatabase } from "@/lib/db";
 import { AppError, toAppError } from "@/lib/errors";
 import { serverEnv } from "@/lib/env";
 import { findModel } from "@/lib/gateway/catalog";
 import type { WireChatRequest } from "@/lib/gateway/wire";
-import { generationResponse, startGeneration } from "@/lib/chat/generate";
-import { hashedUserId, identifyRequester } from "@/lib/chat/requester";
-import { messageText, toWireMessages } from "@/lib/chat/to-wire";
-import { UI_STREAM_HEADERS } from "@/lib/chat/ui-stream";
 import { assertSameOrigin, readJsonBody } from "@/lib/http";
+import { checkQuota } from "@/lib/quota";
 import { chatTools } from "@/lib/tools/registry";
 import { chatRequestSchema, type ChatRequest } from "./schema";
 
@@ -16,9 +20,11 @@ export const dynamic = "force-dynamic";
 /** Sent after the cut reply when the reader asks to continue it; the model sees its own partial answer. */
 const CONTINUE_INSTRUCTION = "请从上次中断处继续，不要重复已写内容。";
 
+// parse → session → limits → quota → the turn from the stored conversation → the generation.
 export async function POST(req: Request): Promise<Response> {
   try {
     assertSameOrigin(req);
+    const user = await requireUser(req);
     const env = serverEnv();
     const parsed = chatRequestSchema.safeParse(await readJsonBody(req, env.CHAT_MAX_BODY_BYTES));
     if (!parsed.success) {
@@ -28,42 +34,48 @@ export async function POST(req: Request): Promise<Response> {
       });
     }
     const body = parsed.data;
-    await checkLimits(body);
+    checkLimits(body);
     const modelId = body.model ?? env.DEFAULT_MODEL;
     const model = await findModel(modelId);
     if (!model) throw new AppError("unknown_model", { model: modelId });
-    const { maxTokens, temperature, thinking, system } = body.settings ?? {};
+    const settings = body.settings ?? {};
+    const { maxTokens, temperature, thinking, system } = settings;
     if (maxTokens !== undefined && maxTokens > model.maxOutputTokens) {
       throw new AppError("max_tokens_too_high", { requested: maxTokens, max: model.maxOutputTokens, model: model.id });
     }
 
-    const requester = identifyRequester(req);
-    // Only validated fields reach the gateway; base URL and key come from config alone.
+    const db = await ensureDatabase();
+    // Over a limit nothing is stored and the gateway is not called.
+    await checkQuota(db, user.id, { ignoreConversationId: body.id });
+    const turn = await prepareTurn(db, user.id, {
+      chatId: body.id,
+      model: model.id,
+      settings,
+      incoming: body.messages.at(-1)!,
+      trigger: body.trigger,
+      continue: body.continue,
+      firstMessageId: body.firstMessageId,
+      maxMessages: env.CHAT_MAX_MESSAGES,
+    });
+
+    // The stored conversation goes upstream, never the browser's copy; only validated fields ride along.
+    const history = toWireMessages(
+      turn.history.flatMap((m) => (m.role === "system" ? [] : [{ role: m.role, parts: m.parts }])),
+      system,
+    );
     const request: WireChatRequest = {
       model: model.id,
-      messages: body.continue
-        ? [...toWireMessages(body.messages, system), { role: "user", content: CONTINUE_INSTRUCTION }]
-        : toWireMessages(body.messages, system),
+      messages: body.continue ? [...history, { role: "user", content: CONTINUE_INSTRUCTION }] : history,
       stream: true,
-      user: hashedUserId(requester.id, env.secret),
+      user: hashedUserId(user.id, env.secret),
       ...(maxTokens !== undefined ? { max_tokens: maxTokens } : {}),
       ...(temperature !== undefined ? { temperature } : {}),
       ...(model.thinking && thinking !== undefined ? { thinking: { type: thinking ? "enabled" : "disabled" } } : {}),
       // The server's tools unless this chat turned them off; never for a model without them, nor to continue a cut reply.
       ...(model.tools && body.settings?.tools !== false && !body.continue ? { tools: chatTools.wireTools() } : {}),
     };
-
-    const generation = startGeneration({
-      chatId: body.id,
-      // A continuation streams into the reply it extends: the same id makes useChat append to it.
-      messageId: body.continue ? body.messages.at(-1)!.id : `msg-${randomUUID()}`,
-      ownerId: requester.id,
-      request,
-    });
-    return generationResponse(generation, {
-      ...UI_STREAM_HEADERS,
-      ...(requester.setCookie ? { "set-cookie": requester.setCookie } : {}),
-    });
+    const generation = await runTurn({ db, userId: user.id, turn, request, model });
+    return generationResponse(generation, { ...UI_STREAM_HEADERS });
   } catch (err) {
     const appError = toAppError(err);
     if (appError.code === "internal") console.error("[api/chat]", err);
@@ -71,7 +83,8 @@ export async function POST(req: Request): Promise<Response> {
   }
 }
 
-async function checkLimits(body: ChatRequest): Promise<void> {
+/** What can be refused from the body alone, before anything is read or written. */
+function checkLimits(body: ChatRequest): void {
   const env = serverEnv();
   if (body.messages.length > env.CHAT_MAX_MESSAGES) {
     throw new AppError("too_many_messages", { limit: env.CHAT_MAX_MESSAGES });
@@ -83,9 +96,9 @@ async function checkLimits(body: ChatRequest): Promise<void> {
     }
   }
   const last = body.messages.at(-1);
+  // A continuation is checked against the stored conversation (lib/chat/turn.ts).
   if (body.continue) {
-    const hasQuestion = body.messages.some((m) => m.role === "user" && messageText(m).trim() !== "");
-    if (last?.role !== "assistant" || messageText(last).trim() === "" || !hasQuestion) {
+    if (last?.role !== "assistant") {
       throw new AppError("invalid_body", { detail: "continue: the last message must be a reply with text" });
     }
     return;

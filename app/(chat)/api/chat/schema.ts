@@ -1,6 +1,7 @@
 import { z } from "zod";
 
-// The body useChat sends (shaped by the chat shell's prepareSendMessagesRequest).
+// The body useChat sends (shaped by the chat shell's prepareSendMessagesRequest): the newest
+// message only (the server keeps the conversation), and what to do with it.
 // Structural limits live here; limits that depend on config or the model are checked in the route.
 
 const textPart = z.object({ type: z.literal("text"), text: z.string() });
@@ -40,6 +41,8 @@ export const chatRequestSchema = z.object({
   messageId: z.string().max(128).optional(),
   /** Continue the final assistant reply (cut at max output) instead of answering a final user message. */
   continue: z.boolean().optional(),
+  /** The oldest message the browser still holds: older stored ones were dropped to make room. */
+  firstMessageId: z.string().min(1).max(128).optional(),
 });
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;

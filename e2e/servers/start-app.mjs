@@ -1,0 +1,39 @@
+// Starts one e2e app instance on a fresh database: `node e2e/servers/start-app.mjs <port> [--postgres]`.
+// SQLite: the file named by DATABASE_URL is deleted first. --postgres: a throwaway PostgreSQL cluster
+// (scripts/pg-test-cluster.sh) is started for the instance and stopped when Playwright stops it (SIGTERM).
+import { execFileSync, spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+
+const [port, mode] = process.argv.slice(2);
+if (!port) throw new Error("usage: start-app.mjs <port> [--postgres]");
+const env = { ...process.env };
+let clusterDir;
+
+if (mode === "--postgres") {
+  const out = execFileSync("scripts/pg-test-cluster.sh", ["start"], { encoding: "utf8" });
+  clusterDir = /^PGTEST_DIR=(.+)$/m.exec(out)?.[1];
+  env.DATABASE_URL = /^DATABASE_URL=(.+)$/m.exec(out)?.[1];
+  if (!clusterDir || !env.DATABASE_URL) throw new Error(`pg-test-cluster.sh printed no DATABASE_URL:\n${out}`);
+} else if (env.DATABASE_URL?.startsWith("file:")) {
+  const file = env.DATABASE_URL.slice("file:".length);
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true });
+}
+
+const stopCluster = () => {
+  if (!clusterDir) return;
+  const dir = clusterDir;
+  clusterDir = undefined;
+  execFileSync("scripts/pg-test-cluster.sh", ["stop", dir], { stdio: "ignore" });
+};
+const server = spawn("node_modules/.bin/next", ["start", "-p", port, "-H", "127.0.0.1"], { env, stdio: "inherit" });
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, () => {
+    server.kill("SIGTERM");
+    setTimeout(() => server.kill("SIGKILL"), 3000).unref();
+  });
+}
+server.on("exit", (code) => {
+  stopCluster();
+  process.exit(code ?? 0);
+});
+process.on("exit", stopCluster);

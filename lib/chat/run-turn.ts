@@ -1,0 +1,105 @@
+import "server-only";
+import type { Db } from "@/lib/db/client";
+import { saveGatewayStatus } from "@/lib/db/queries/gateway-status";
+import { reopenReply } from "@/lib/db/queries/messages";
+import { startReplyWriter, type ReplySnapshot } from "@/lib/db/reply-writer";
+import { toAppError } from "@/lib/errors";
+import type { WireChatRequest } from "@/lib/gateway/wire";
+import { recordUsage } from "@/lib/quota";
+import { startGeneration, type GenerateInput } from "./generate";
+import type { Generation, GenerationOutcome } from "./generation";
+import { generateTitle } from "./title-job";
+import type { Turn } from "./turn";
+
+// Starts the reply of a prepared turn and keeps it in the database: the row exists before the
+// gateway is called, grows at least once a second while the reply streams, and ends with its
+// status, usage and finish reason; then the usage is counted and, after a first reply, the chat
+// is named. The generation itself never waits for the database.
+
+export interface RunTurnInput {
+  db: Db;
+  userId: string;
+  turn: Turn;
+  request: WireChatRequest;
+  model: { id: string; thinking: boolean };
+  open?: GenerateInput["open"];
+  /** Resolves once everything after the reply (final write, usage, title) is done; for tests. */
+  onSettled?: (generation: Generation) => void;
+}
+
+export async function runTurn(input: RunTurnInput): Promise<Generation> {
+  const { db, userId, turn, model } = input;
+  const continued = turn.continued;
+  if (continued) await reopenReply(db, userId, continued.id);
+  let generation: Generation | undefined;
+  // A continuation extends the cut reply: what is stored is the old text plus the new.
+  const merge = (snapshot: ReplySnapshot): ReplySnapshot =>
+    continued
+      ? {
+          text: `${partText(continued, "text")}${snapshot.text}`,
+          reasoning: [partText(continued, "reasoning"), snapshot.reasoning].filter(Boolean).join("\n\n"),
+        }
+      : snapshot;
+  const writer = await startReplyWriter(db, {
+    userId,
+    conversationId: turn.conversation.id,
+    messageId: turn.replyId,
+    model: model.id,
+    read: () => merge({ text: generation?.text ?? "", reasoning: generation?.reasoning ?? "" }),
+  });
+
+  const onFinish = async (outcome: GenerationOutcome, finished: Generation) => {
+    try {
+      await writer.finish({ ...outcome, ...merge(outcome) });
+      if (outcome.usage) {
+        await recordUsage(db, {
+          userId,
+          conversationId: turn.conversation.id,
+          // One record per reply; a continuation is a reply of its own.
+          messageId: continued ? `${turn.replyId}:continued:${finished.startedAt}` : turn.replyId,
+          model: model.id,
+          usage: outcome.usage,
+        });
+      }
+      if (finished.rate && Object.keys(finished.rate).length > 0) {
+        await saveGatewayStatus(db, finished.rate, { model: model.id });
+      }
+      if (turn.firstReply && outcome.status === "done") {
+        const question = turn.history.findLast((m) => m.role === "user")?.text ?? "";
+        await generateTitle({
+          db,
+          userId,
+          conversationId: turn.conversation.id,
+          question,
+          answer: outcome.text,
+          model,
+          gatewayUser: input.request.user ?? "",
+        });
+      }
+    } finally {
+      input.onSettled?.(finished);
+    }
+  };
+
+  try {
+    generation = startGeneration({
+      chatId: turn.conversation.id,
+      messageId: turn.replyId,
+      ownerId: userId,
+      request: input.request,
+      onFinish,
+      ...(input.open ? { open: input.open } : {}),
+    });
+  } catch (err) {
+    await writer.finish({ status: "error", text: "", reasoning: "", error: toAppError(err).toPayload() });
+    throw err;
+  }
+  return generation;
+}
+
+function partText(message: Turn["history"][number], type: "text" | "reasoning"): string {
+  return message.parts
+    .filter((p): p is Extract<typeof p, { type: "text" | "reasoning" }> => p.type === type)
+    .map((p) => p.text)
+    .join("\n\n");
+}

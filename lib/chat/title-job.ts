@@ -1,0 +1,64 @@
+import "server-only";
+import type { Db } from "@/lib/db/client";
+import { setAutoTitle } from "@/lib/db/queries/conversations";
+import { saveGatewayStatus } from "@/lib/db/queries/gateway-status";
+import { completeChat, type CompleteOptions } from "@/lib/gateway/complete";
+import type { WireChatRequest } from "@/lib/gateway/wire";
+import { recordUsage } from "@/lib/quota";
+import { toChatUsage } from "./generate";
+import { cleanTitle, fallbackTitle, titleLanguage, titleMessages } from "./title";
+
+// Names a new conversation after its first reply: one small non-streamed call to the gateway.
+// Best effort: any failure leaves the question itself (shortened) as the title.
+
+export interface TitleJob {
+  db: Db;
+  userId: string;
+  conversationId: string;
+  question: string;
+  answer: string;
+  model: { id: string; thinking: boolean };
+  /** The gateway's `user` field (hashed id). */
+  gatewayUser: string;
+  complete?: typeof completeChat;
+  options?: Partial<CompleteOptions>;
+}
+
+/** Returns the title set, or undefined when the user renamed the chat meanwhile (or it is gone). */
+export async function generateTitle(job: TitleJob): Promise<string | undefined> {
+  const language = titleLanguage(job.question);
+  const request: WireChatRequest = {
+    model: job.model.id,
+    messages: titleMessages(job.question, job.answer),
+    max_tokens: 48,
+    temperature: 0.3,
+    user: job.gatewayUser,
+    // A title needs no reasoning; it only makes the call slower and dearer.
+    ...(job.model.thinking ? { thinking: { type: "disabled" as const } } : {}),
+  };
+  let title = "";
+  try {
+    const completion = await (job.complete ?? completeChat)(request, {
+      signal: new AbortController().signal,
+      timeoutMs: 30_000,
+      ...job.options,
+    });
+    title = cleanTitle(completion.text, language);
+    if (completion.usage) {
+      await recordUsage(job.db, {
+        userId: job.userId,
+        conversationId: job.conversationId,
+        messageId: `title:${job.conversationId}`,
+        model: job.model.id,
+        usage: toChatUsage(completion.usage),
+      });
+    }
+    if (Object.keys(completion.rate).length > 0) {
+      await saveGatewayStatus(job.db, completion.rate, { model: job.model.id });
+    }
+  } catch (err) {
+    console.warn("[chat] title generation failed:", err instanceof Error ? err.message : err);
+  }
+  const saved = await setAutoTitle(job.db, job.userId, job.conversationId, title || fallbackTitle(job.question));
+  return saved?.title;
+}

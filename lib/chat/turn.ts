@@ -1,0 +1,145 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { Db } from "@/lib/db/client";
+import {
+  ensureConversation,
+  getConversation,
+  updateConversationSettings,
+  type Conversation,
+} from "@/lib/db/queries/conversations";
+import {
+  appendUserMessage,
+  deleteMessagesBefore,
+  deleteMessagesFrom,
+  listMessages,
+  type MessagePart,
+  type StoredMessage,
+} from "@/lib/db/queries/messages";
+import { AppError } from "@/lib/errors";
+import { messageText } from "./to-wire";
+import type { ChatSettings } from "./types";
+
+// One turn of a conversation, prepared from the database: the stored history is the truth, the
+// browser only says what is new (a question, an edited question, "regenerate", "continue").
+// Everything here happens before the gateway is called, so the question is stored first.
+
+export interface TurnRequest {
+  chatId: string;
+  model: string;
+  settings: ChatSettings;
+  /** The browser's newest message (the question; or the cut reply when continuing). */
+  incoming: {
+    id: string;
+    role: "user" | "assistant";
+    parts: Array<{ type: string; text?: unknown; url?: unknown; mediaType?: unknown }>;
+  };
+  trigger?: string | undefined;
+  continue?: boolean | undefined;
+  /** The oldest message the browser kept after dropping turns to fit the context window. */
+  firstMessageId?: string | undefined;
+  maxMessages: number;
+}
+
+export interface Turn {
+  conversation: Conversation;
+  /** The conversation as it goes upstream, oldest first (the cut reply last when continuing). */
+  history: StoredMessage[];
+  /** The message the reply streams into: a new id, or the cut reply's own when continuing. */
+  replyId: string;
+  /** The reply being continued, whose text the continuation extends. */
+  continued: StoredMessage | undefined;
+  /** No reply existed before this one: the chat gets its title afterwards. */
+  firstReply: boolean;
+}
+
+const textPart = (text: string): MessagePart => ({ type: "text", text });
+
+/**
+ * A question is stored as its text and the stored images it references (by URL); anything else the
+ * browser put in it (reasoning, metadata, data URLs) is not the browser's to write.
+ */
+function userParts(incoming: TurnRequest["incoming"]): MessagePart[] {
+  const images = incoming.parts.flatMap((p): MessagePart[] =>
+    p.type === "file" && typeof p.url === "string" && p.url.startsWith("/api/images/")
+      ? [{ type: "file", url: p.url, mediaType: typeof p.mediaType === "string" ? p.mediaType : "image/jpeg" }]
+      : [],
+  );
+  const text = messageText(incoming);
+  return [...images, ...(text ? [textPart(text)] : [])];
+}
+
+const sameSettings = (a: ChatSettings, b: ChatSettings) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The browser dropped its oldest turns to fit the context window and holds nothing before
+ * `firstMessageId`; when that is the new question itself, it dropped every stored turn.
+ */
+async function dropOldest(db: Db, userId: string, stored: StoredMessage[], request: TurnRequest): Promise<boolean> {
+  const first = stored[0];
+  if (!first || first.id === request.firstMessageId) return false;
+  if (stored.some((m) => m.id === request.firstMessageId)) {
+    return (await deleteMessagesBefore(db, userId, first.conversationId, request.firstMessageId!)) > 0;
+  }
+  if (request.continue || request.firstMessageId !== request.incoming.id) return false;
+  return (await deleteMessagesFrom(db, userId, first.conversationId, first.id)) > 0;
+}
+
+const continueError = () =>
+  new AppError("invalid_body", { detail: "continue: the last message must be a reply with text" });
+
+export async function prepareTurn(db: Db, userId: string, request: TurnRequest): Promise<Turn> {
+  const found = await getConversation(db, userId, request.chatId);
+  // A continuation needs a reply to extend: refused before anything is created.
+  if (request.continue && !found) throw continueError();
+  let conversation =
+    found ??
+    (await ensureConversation(db, userId, { id: request.chatId, model: request.model, settings: request.settings }));
+  if (conversation.deletedAt !== null) throw new AppError("not_found");
+  if (conversation.model !== request.model || !sameSettings(conversation.settings, request.settings)) {
+    conversation = await updateConversationSettings(db, userId, conversation.id, {
+      model: request.model,
+      settings: request.settings,
+    });
+  }
+  let stored = await listMessages(db, userId, conversation.id);
+  if (request.firstMessageId && (await dropOldest(db, userId, stored, request))) {
+    stored = await listMessages(db, userId, conversation.id);
+  }
+
+  if (request.continue) {
+    const last = stored.at(-1);
+    const asked = stored.some((m) => m.role === "user" && m.text.trim() !== "");
+    if (last?.role !== "assistant" || last.text.trim() === "" || !asked) throw continueError();
+    return { conversation, history: stored, replyId: last.id, continued: last, firstReply: false };
+  }
+
+  const { incoming } = request;
+  const regenerate = request.trigger === "regenerate-message";
+  const existingAt = stored.findIndex((m) => m.id === incoming.id);
+  const last = stored.at(-1);
+  // What stays: regenerate drops the last reply (the browser did too); an edited question replaces
+  // itself and everything after it.
+  const dropFrom = regenerate
+    ? last?.role === "assistant"
+      ? last
+      : undefined
+    : existingAt >= 0
+      ? stored[existingAt]
+      : undefined;
+  const kept = dropFrom ? stored.slice(0, stored.indexOf(dropFrom)) : stored;
+  const append = !kept.some((m) => m.id === incoming.id);
+  if (kept.length + (append ? 1 : 0) > request.maxMessages) {
+    throw new AppError("too_many_messages", { limit: request.maxMessages });
+  }
+  if (dropFrom) await deleteMessagesFrom(db, userId, conversation.id, dropFrom.id);
+  if (append) await appendUserMessage(db, userId, conversation.id, { id: incoming.id, parts: userParts(incoming) });
+  stored = await listMessages(db, userId, conversation.id);
+  if (stored.at(-1)?.role !== "user") throw new AppError("empty_message");
+  return {
+    conversation,
+    history: stored,
+    replyId: `msg-${randomUUID()}`,
+    continued: undefined,
+    firstReply: conversation.titleSource === "auto" && conversation.title === "",
+  };
+}
