@@ -169,6 +169,7 @@ describe.each(DIALECTS)("POST /api/chat on %s", { timeout: 60_000 }, (dialect) =
       });
       const upstream = chatRequests(sim)[1];
       const body = upstream?.body as Record<string, unknown>;
+      // The server's own tools (lib/tools) ride along; nothing the browser sent does.
       expect(Object.keys(body).sort()).toEqual([
         "max_tokens",
         "messages",
@@ -176,8 +177,10 @@ describe.each(DIALECTS)("POST /api/chat on %s", { timeout: 60_000 }, (dialect) =
         "stream",
         "temperature",
         "thinking",
+        "tools",
         "user",
       ]);
+      expect((body.tools as Array<{ function: { name: string } }>).map((t) => t.function.name)).not.toContain("rm_rf");
       expect(body).toMatchObject({
         model: "glm-5-1",
         stream: true,
@@ -220,14 +223,20 @@ describe.each(DIALECTS)("POST /api/chat on %s", { timeout: 60_000 }, (dialect) =
       ]);
     });
 
-    it("sends model, messages, stream and user only when no settings are given; DEFAULT_MODEL when none is named", async () => {
+    it("sends model, messages, stream, user and tools only when no settings are given; DEFAULT_MODEL when none is named", async () => {
       sim.script([
         { kind: "stream", text: "ok" },
         { kind: "stream", text: "ok" },
         { kind: "stream", text: "ok" },
       ]);
       await post(goodBody());
-      expect(Object.keys(chatRequests(sim)[0]?.body as object).sort()).toEqual(["messages", "model", "stream", "user"]);
+      expect(Object.keys(chatRequests(sim)[0]?.body as object).sort()).toEqual([
+        "messages",
+        "model",
+        "stream",
+        "tools",
+        "user",
+      ]);
       expect((await post({ id: nextChatId(), messages: [userMessage("hi")] })).response.status).toBe(200);
       expect((chatRequests(sim)[1]?.body as { model: string }).model).toBe("glm-5-1");
       await post(goodBody({ model: "kimi-k2-6", settings: { thinking: true } }));
