@@ -13,7 +13,9 @@ describe("parseAnnouncement", () => {
   });
 
   it("fills optional parts with defaults", () => {
-    const { summary: _s, variants: _v, ...minimal } = VALID;
+    const minimal: Record<string, unknown> = { ...VALID };
+    delete minimal.summary;
+    delete minimal.variants;
     const result = parseAnnouncement(JSON.stringify(minimal));
     expect(result).toMatchObject({ ok: true, value: { summary: "", variants: { wecom: "", emailSubject: "" } } });
   });
