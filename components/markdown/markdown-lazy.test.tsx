@@ -9,7 +9,7 @@ vi.mock("shiki/core", async (original) => {
   imported.shiki++;
   return original();
 });
-vi.mock("rehype-katex", async (original) => {
+vi.mock("katex", async (original) => {
   imported.katex++;
   return original();
 });

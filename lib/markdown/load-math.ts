@@ -16,21 +16,23 @@ export function onMathLoaded(listener: () => void): () => void {
 }
 
 /**
- * Loads remark-math, rehype-katex (with KaTeX) and KaTeX's stylesheet, once, the first time a
+ * Loads remark-math, rehype-katex's transform with a per-formula cache (and KaTeX) and KaTeX's stylesheet, once, the first time a
  * message contains math; messages without math never download them.
  */
 export function loadMath(): Promise<MathPlugins> {
-  pending ??= Promise.all([import("remark-math"), import("rehype-katex"), import("katex/dist/katex.min.css")]).then(
-    ([{ default: remarkMath }, { default: rehypeKatex }]) => {
-      loaded = {
-        remark: [remarkMath],
-        rehype: [rehypeKatex],
-        // A half-typed formula is not an error yet: show its source muted instead of red.
-        rehypeStreaming: [[rehypeKatex, { errorColor: "var(--muted-foreground)" }]],
-      };
-      for (const listener of listeners) listener();
-      return loaded;
-    },
-  );
+  pending ??= Promise.all([
+    import("remark-math"),
+    import("./rehype-katex-cached"),
+    import("katex/dist/katex.min.css"),
+  ]).then(([{ default: remarkMath }, { default: rehypeKatex }]) => {
+    loaded = {
+      remark: [remarkMath],
+      rehype: [rehypeKatex],
+      // A half-typed formula is not an error yet: show its source muted instead of red.
+      rehypeStreaming: [[rehypeKatex, { errorColor: "var(--muted-foreground)" }]],
+    };
+    for (const listener of listeners) listener();
+    return loaded;
+  });
   return pending;
 }
