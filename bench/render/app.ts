@@ -30,14 +30,16 @@ export function prepareApp(repo: string, dir: string, opts: { worktree: boolean;
     source = `worktree@${source.slice(0, 12)}+${simpleHash(dirty + diff)}`;
   }
   const stamp = join(dir, ".render-bench-source");
-  if (
-    !opts.rebuild &&
-    existsSync(stamp) &&
-    readFileSync(stamp, "utf8") === source &&
-    existsSync(join(dir, ".next/BUILD_ID"))
-  ) {
-    log(`reusing the app build in ${dir} (${source})`);
-    return { dir, source, rebuilt: false, buildSeconds: 0 };
+  const built = existsSync(stamp) && existsSync(join(dir, ".next/BUILD_ID")) ? readFileSync(stamp, "utf8") : "";
+  // A newer commit that only touches benchmarks, e2e specs, unit tests or prose builds the same app.
+  const sameApp = (a: string, b: string) =>
+    /^[0-9a-f]{40}$/.test(a) &&
+    /^[0-9a-f]{40}$/.test(b) &&
+    spawnSync("git", ["-C", repo, "diff", "--quiet", a, b, "--", ".", ":!bench", ":!e2e", ":!*.md", ":!*.test.ts"])
+      .status === 0;
+  if (!opts.rebuild && built && (built === source || sameApp(built, source))) {
+    log(`reusing the app build in ${dir} (${built}${built === source ? "" : `, same app as ${source}`})`);
+    return { dir, source: built, rebuilt: false, buildSeconds: 0 };
   }
 
   log(`copying the app (${opts.worktree ? "working tree" : "HEAD"}) to ${dir}`);
