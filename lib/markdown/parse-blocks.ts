@@ -29,7 +29,7 @@ export type TopLevelBlock = {
 const parsers = new WeakMap<PluggableList, (text: string) => Root>();
 
 /** The same parser react-markdown builds (remark-parse + the given plugins), cached per plugin list. */
-function parserFor(plugins: PluggableList): (text: string) => Root {
+export function parserFor(plugins: PluggableList): (text: string) => Root {
   let parse = parsers.get(plugins);
   if (!parse) {
     const processor = unified().use(remarkParse).use(plugins).freeze();

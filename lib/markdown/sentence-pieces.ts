@@ -1,0 +1,72 @@
+import type { PhrasingContent, RootContent } from "mdast";
+import type { PluggableList } from "unified";
+import { parserFor } from "./parse-blocks";
+
+/**
+ * Display-time only: a growing one-line paragraph cut into sentences, so that each finished sentence is rendered
+ * once and only the sentence being typed is parsed and rendered again every frame. The final render never uses it.
+ *
+ * A cut lies right after a CJK sentence end (。！？；) that is followed by a letter or ideograph. The text before a
+ * cut is a piece only if it renders on its own exactly as it does inside the paragraph: it parses as one
+ * paragraph of text, emphasis, strikethrough, code and inline math only, and its text keeps no delimiter (`*`, `_`,
+ * `~`, `$`, backticks) that a later one could pair with, no brackets or `<`, and nothing like a URL or an email
+ * address, which GFM would extend over full-width punctuation. Otherwise the cut is skipped and the piece grows to
+ * the next one.
+ */
+const CUT = /[。！？；](?=\p{L})/gu;
+// Left as text, these could still pair with (or be extended by) what comes after the cut.
+const UNSAFE_TEXT = /[*_~$`[\]<>]|https?:|www\.|@/i;
+
+const checked = new Map<string, boolean>();
+const CHECKED_SIZE = 2000;
+
+function literalsClean(nodes: readonly (RootContent | PhrasingContent)[]): boolean {
+  for (const node of nodes) {
+    if (node.type === "text") {
+      if (UNSAFE_TEXT.test(node.value)) return false;
+    } else if (node.type === "inlineCode" || node.type === "inlineMath") {
+      // Their content is literal and closed: nothing in it pairs with anything outside.
+    } else if (node.type === "emphasis" || node.type === "strong" || node.type === "delete") {
+      if (!literalsClean(node.children)) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+function standsAlone(piece: string, plugins: PluggableList): boolean {
+  let ok = checked.get(piece);
+  if (ok === undefined) {
+    ok = false;
+    if (!/^\s/.test(piece)) {
+      const tree = parserFor(plugins)(piece);
+      const only = tree.children.length === 1 ? tree.children[0] : undefined;
+      ok = only?.type === "paragraph" && literalsClean(only.children);
+    }
+    if (checked.size >= CHECKED_SIZE) checked.delete(checked.keys().next().value!);
+    checked.set(piece, ok);
+  }
+  return ok;
+}
+
+/**
+ * The finished sentences of a one-line paragraph (as contiguous pieces of `source`) and the rest, or null when the
+ * source is not such a paragraph or has no safe cut yet.
+ */
+export function sentencePieces(source: string, plugins: PluggableList): { pieces: string[]; rest: string } | null {
+  const body = source.endsWith("\n") ? source.slice(0, -1) : source;
+  if (body.includes("\n") || body.length < 80) return null;
+  const pieces: string[] = [];
+  let start = 0;
+  for (const match of body.matchAll(CUT)) {
+    const end = match.index + match[0].length;
+    const piece = body.slice(start, end);
+    if (standsAlone(piece, plugins)) {
+      pieces.push(piece);
+      start = end;
+    }
+  }
+  if (pieces.length === 0) return null;
+  return { pieces, rest: source.slice(start) };
+}
