@@ -151,3 +151,13 @@ export async function screenshotPng(width = 1280, height = 800, alpha = false): 
   }
   return sharp(data, { raw: { width, height, channels } }).png().toBuffer();
 }
+
+/** A PNG of random pixels with random transparency: incompressible, so its size is about width×height×4. */
+export async function noisePng(width: number, height: number, seed = 7): Promise<Buffer> {
+  const random = prng(seed);
+  const data = Buffer.alloc(width * height * 4);
+  for (let i = 0; i < data.length; i++) data[i] = Math.floor(random() * 256);
+  return sharp(data, { raw: { width, height, channels: 4 } })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+}

@@ -55,6 +55,8 @@ interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** Thread (CPU) time of the event, µs. */
+  tdur?: number;
   pid: number;
   tid: number;
   args?: { name?: string };
@@ -67,6 +69,9 @@ interface MainThread {
   /** Σ(task − 50 ms) over tasks longer than 50 ms. */
   tbtMs: number;
   tasks: number;
+  /** CPU time of every thread of the page's renderer (main, worker, decoder pool) inside the window. */
+  cpuMs: number;
+  cpuByThread: Record<string, number>;
 }
 
 /** Main-thread tasks of the page's renderer between the bench:start and bench:end marks. */
@@ -85,11 +90,29 @@ function mainThreadWork(events: TraceEvent[]): MainThread {
     .map((e) => ({ from: Math.max(e.ts, start.ts), to: Math.min(e.ts + e.dur!, end.ts), dur: e.dur! / 1000 }))
     .filter((t) => t.to > t.from);
   const clipped = tasks.map((t) => (t.to - t.from) / 1000);
+  // CPU: top-level tasks of any thread in the renderer, their thread time scaled to the part inside the window.
+  const names = new Map(
+    events
+      .filter((e) => e.ph === "M" && e.name === "thread_name")
+      .map((e) => [`${e.pid}:${e.tid}`, e.args?.name ?? "?"]),
+  );
+  const renderers = new Set([...mains].map((key) => key.split(":")[0]));
+  const cpuByThread: Record<string, number> = {};
+  for (const e of events) {
+    if (e.ph !== "X" || !e.cat?.split(",").includes("toplevel") || !renderers.has(String(e.pid))) continue;
+    if (!e.dur || e.tdur === undefined) continue;
+    const inside = Math.min(e.ts + e.dur, end.ts) - Math.max(e.ts, start.ts);
+    if (inside <= 0) continue;
+    const thread = (names.get(`${e.pid}:${e.tid}`) ?? "?").replace(/\d+$/, "");
+    cpuByThread[thread] = (cpuByThread[thread] ?? 0) + (e.tdur * Math.min(1, inside / e.dur)) / 1000;
+  }
   return {
     busyMs: clipped.reduce((a, b) => a + b, 0),
     longestMs: Math.max(0, ...clipped),
     tbtMs: tasks.reduce((sum, t) => sum + Math.max(0, t.dur - 50), 0),
     tasks: tasks.length,
+    cpuMs: Object.values(cpuByThread).reduce((a, b) => a + b, 0),
+    cpuByThread,
   };
 }
 
@@ -205,6 +228,7 @@ async function main(): Promise<void> {
         console.log(
           `[bench:images] ${String(round + 1).padStart(2)}/${ROUNDS} ${pipeline.padEnd(7)} ${ms(r.totalMs).padStart(7)}` +
             `  main thread ${ms(r.busyMs)} in ${r.tasks} tasks (longest ${ms(r.longestMs)}, TBT ${ms(r.tbtMs)})` +
+            `  CPU ${ms(r.cpuMs)} ${process.env.BENCH_DEBUG ? JSON.stringify(r.cpuByThread) : ""}` +
             `  ${size(r.outputBytes)} ${r.width}×${r.height}`,
         );
       }
@@ -239,6 +263,7 @@ async function main(): Promise<void> {
         tbt: Math.max(...list.map((r) => r.tbtMs)),
         longTasks: list.reduce((n, r) => n + r.longTasks.length, 0),
         bytes: median(list.map((r) => r.outputBytes)),
+        cpu: median(list.map((r) => r.cpuMs)),
         cold: cold[pipeline].totalMs,
         coldBusy: cold[pipeline].busyMs,
       };
@@ -258,6 +283,7 @@ async function main(): Promise<void> {
       `| | ours: \`lib/images/worker\` | browser-image-compression ${libraryVersion} (\`useWebWorker: true\`) |`,
       "|---|---|---|",
       `| total time, median of ${ROUNDS} (min–max) | **${ms(ours.total)}** (${ms(ours.min)}–${ms(ours.max)}) | ${ms(lib.total)} (${ms(lib.min)}–${ms(lib.max)}) |`,
+      `| CPU time, all renderer threads, median | ${ms(ours.cpu)} | ${ms(lib.cpu)} |`,
       `| first call (worker start-up included) | ${ms(ours.cold)} | ${ms(lib.cold)} |`,
       `| main-thread time during the run, median / worst (trace: every task) | **${ms(ours.busy)} / ${ms(ours.busyMax)}** | ${ms(lib.busy)} / ${ms(lib.busyMax)} |`,
       `| longest main-thread task | ${ms(ours.longest)} | ${ms(lib.longest)} |`,

@@ -29,6 +29,9 @@ export interface ChatState {
   context: ContextBudget;
   /** Sends a new question (with uploaded images as file parts); false when it was refused (busy, no model, or the context is full). */
   send: (text: string, files?: FileUIPart[]) => boolean;
+  /** True once the reader chose to go on without images (a model without vision): requests leave them out. */
+  imagesOmitted: boolean;
+  omitImages: () => void;
   stop: () => void;
   /** Asks again for the last reply (also the error notice's Retry). */
   regenerate: () => void;

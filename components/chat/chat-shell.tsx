@@ -1,6 +1,7 @@
 "use client";
 
 import { useChat } from "@ai-sdk/react";
+import type { FileUIPart } from "ai";
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -10,6 +11,7 @@ import type { ChatSettings, ChatUIMessage } from "@/lib/chat/types";
 import { parseErrorPayload } from "@/lib/errors";
 import { conversationKeys } from "@/lib/query/conversations";
 import { randomId } from "@/lib/utils";
+import { ChatDropZone } from "./attachments/chat-drop-zone";
 import { ChatHeader } from "./chat-header";
 import type { ChatDialog, ChatState } from "./chat-context";
 import { ChatStateContext } from "./chat-context";
@@ -58,6 +60,9 @@ export function ChatShell({
   const models = useModels();
   const chatSettings = useChatSettings(models.data, { model: initialModel, settings: initialSettings });
   const { model, modelInfo, settings } = chatSettings;
+  // Set when the reader goes on with a model that cannot read images; a model with vision clears it.
+  const [imagesOmitted, setImagesOmitted] = useState(false);
+  if (imagesOmitted && modelInfo?.vision) setImagesOmitted(false);
   const composerRef = useRef<ComposerHandle>(null);
   const { scrollerRef, contentRef, away, follow } = useStickToBottom<HTMLDivElement, HTMLDivElement>();
   const stored = useRef(initialMessages.length > 0);
@@ -115,7 +120,9 @@ export function ChatShell({
   }, [error, last]);
 
   const extras = (): ChatRequestExtras | undefined =>
-    model ? { model, settings: requestSettings(settings, modelInfo) } : undefined;
+    model
+      ? { model, settings: requestSettings(settings, modelInfo), ...(imagesOmitted ? { omitImages: true } : {}) }
+      : undefined;
   // Nothing is sent once the conversation fills the model's context: the gateway would only answer 400.
   const fits = (extraTokens = 0) => !context.contextWindow || context.used + extraTokens < context.contextWindow;
   const ready = () => !isBusy && extras() !== undefined;
@@ -140,14 +147,17 @@ export function ChatShell({
     updateSettings: chatSettings.updateSettings,
     resetSettings: chatSettings.resetSettings,
     context,
-    send: (text) => {
+    send: (text, files = []) => {
       const body = extras();
       if (!body || isBusy || !fits(estimateTokens(text))) return false;
       follow();
       markStored();
-      void sendMessage({ text }, { body });
+      // Images first, as file parts pointing at /api/images/<id>; a question of images alone has no text part.
+      void sendMessage(text ? { text, files } : { files }, { body });
       return true;
     },
+    imagesOmitted,
+    omitImages: () => setImagesOmitted(true),
     stop: () => {
       if (isBusy) stopReply();
     },
@@ -159,8 +169,10 @@ export function ChatShell({
     edit: (messageId, text) => {
       if (!ready() || !fits(estimateTokens(text))) return;
       follow();
-      // useChat replaces the question and drops every message after it.
-      void sendMessage({ text, messageId }, { body: extras() });
+      // useChat replaces the question and drops every message after it; the question keeps its images.
+      const files =
+        messages.find((m) => m.id === messageId)?.parts.filter((p): p is FileUIPart => p.type === "file") ?? [];
+      void sendMessage({ text, files, messageId }, { body: extras() });
     },
     continueReply: () => {
       const body = extras();
@@ -187,7 +199,11 @@ export function ChatShell({
 
   return (
     <ChatStateContext value={state}>
-      <div className="flex h-dvh min-w-0 flex-1 flex-col">
+      {/* Images dropped anywhere on the chat go to the composer's tray. */}
+      <ChatDropZone
+        onFiles={(files) => composerRef.current?.attach(files)}
+        className="flex h-dvh min-w-0 flex-1 flex-col"
+      >
         <ChatHeader />
         <DemoBanner />
         <div className="relative min-h-0 flex-1">
@@ -212,7 +228,7 @@ export function ChatShell({
         <StatusAnnouncer />
         <SettingsDialog open={dialog === "settings"} onClose={() => setDialog(null)} />
         <ShortcutsDialog open={dialog === "shortcuts"} onClose={() => setDialog(null)} />
-      </div>
+      </ChatDropZone>
     </ChatStateContext>
   );
 }

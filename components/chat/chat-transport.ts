@@ -7,6 +7,8 @@ export interface ChatRequestExtras {
   settings?: ChatSettings;
   /** Extend the final assistant reply (cut at max output) instead of answering a new question. */
   continue?: boolean;
+  /** Leave the conversation's images out (the reader chose to go on with a model that cannot read them). */
+  omitImages?: boolean;
 }
 
 export interface TransportEvents {
@@ -20,7 +22,7 @@ export function createTransport(events: TransportEvents = {}) {
     // The server keeps the conversation: the browser sends only what is new (the question, the
     // edited question, or the cut reply to continue) and says what to do with it.
     prepareSendMessagesRequest: ({ id, messages, body, trigger, messageId }) => {
-      const { model, settings, continue: continuing } = (body ?? {}) as Partial<ChatRequestExtras>;
+      const { model, settings, continue: continuing, omitImages } = (body ?? {}) as Partial<ChatRequestExtras>;
       const last = messages.at(-1);
       return {
         body: {
@@ -33,6 +35,7 @@ export function createTransport(events: TransportEvents = {}) {
           trigger,
           ...(messageId ? { messageId } : {}),
           ...(continuing ? { continue: true } : {}),
+          ...(omitImages ? { omitImages: true } : {}),
         },
       };
     },

@@ -10,9 +10,11 @@ import { contextLevel, estimateTokens } from "@/lib/chat/token-estimate";
 import { AttachButton } from "./attachments/attach-button";
 import { AttachmentTray } from "./attachments/attachment-tray";
 import { filesFromClipboard } from "./attachments/clipboard-files";
+import { messageImages } from "./attachments/message-images";
 import { imagePreparer } from "./attachments/preparer";
 import { useAttachments } from "./attachments/use-attachments";
 import { visionModelFor } from "./attachments/vision-model";
+import { VisionNotice } from "./attachments/vision-notice";
 import { useChatState } from "./chat-context";
 import { createCompositionTracker, shouldSend, shouldStop, shouldSwallow } from "./composer-keys";
 import { ContextLimitNotice } from "./context-limit-notice";
@@ -34,7 +36,8 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
   const tContext = useTranslations("context");
   const hintId = useId();
   const tImages = useTranslations("attachments");
-  const { send, stop, isBusy, model, modelInfo, context } = useChatState();
+  const { send, stop, isBusy, model, modelInfo, setModel, context, messages, imagesOmitted, omitImages } =
+    useChatState();
   const { data: catalog } = useModels();
   const attachments = useAttachments(catalog?.images);
   const visionModel = visionModelFor(catalog);
@@ -46,6 +49,16 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
         : tImages("noVisionModel", { model: modelInfo.id })
       : undefined;
   const attach = (files: File[]) => attachments.add(files, { allowed: canAttach });
+  const conversationHasImages = useMemo(
+    () => messages.some((m) => m.role === "user" && messageImages(m.parts).length > 0),
+    [messages],
+  );
+  // A model without vision and images in the conversation or the tray: ask before anything is sent.
+  const askVision =
+    modelInfo !== undefined &&
+    !canAttach &&
+    !imagesOmitted &&
+    (conversationHasImages || attachments.state.items.length > 0);
   const [draft, setDraft] = useState("");
   const [composition] = useState(createCompositionTracker);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
@@ -77,7 +90,7 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
   const level = contextLevel(total, context.contextWindow);
   const hasContent = draft.trim() !== "" || attachments.parts.length > 0;
   // Images still preparing or uploading hold the message back.
-  const canSend = hasContent && !attachments.busy && !isBusy && model !== undefined && level !== "full";
+  const canSend = hasContent && !attachments.busy && !askVision && !isBusy && model !== undefined && level !== "full";
 
   const submit = () => {
     if (!canSend) return;
@@ -115,6 +128,18 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
       }}
     >
       {level === "full" && <ContextLimitNotice draftTokens={draftTokens} />}
+      {askVision && (
+        <VisionNotice
+          model={modelInfo.id}
+          visionModel={visionModel}
+          onSwitchBack={() => visionModel && setModel(visionModel)}
+          onSendWithout={() => {
+            attachments.clear();
+            omitImages();
+            textareaRef.current?.focus();
+          }}
+        />
+      )}
       <div className="flex flex-col gap-1 rounded-2xl border border-border bg-surface p-2 shadow-sm transition-shadow focus-within:border-ring focus-within:ring-3 focus-within:ring-ring/20">
         <AttachmentTray attachments={attachments} model={modelInfo?.id} visionModel={visionModel} />
         <Textarea

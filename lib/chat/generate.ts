@@ -5,7 +5,7 @@ import { openChatStream, type OpenStreamOptions, type GatewayStream } from "@/li
 import type { WireChatRequest, WireChunk, WireToolCall, WireUsage } from "@/lib/gateway/wire";
 import { chatTools, type ToolRegistry } from "@/lib/tools/registry";
 import { Generation, generationRegistry, type GenerationOutcome, type GenerationRegistry } from "./generation";
-import type { ChatFinishReason, ChatUsage } from "./types";
+import type { ChatFinishReason, ChatMessageMetadata, ChatUsage } from "./types";
 import {
   addUsage,
   MAX_TOOL_STEPS,
@@ -30,6 +30,8 @@ export interface GenerateInput {
   /** The requester's id; see Generation.ownerId. */
   ownerId: string;
   request: WireChatRequest;
+  /** Extra metadata for the reply's start frame (e.g. how many older images were left out of the request). */
+  startMetadata?: Pick<ChatMessageMetadata, "droppedImages">;
   registry?: GenerationRegistry;
   /** Swappable for tests and benchmarks; production uses the gateway client. */
   open?: (body: WireChatRequest, options: OpenStreamOptions) => Promise<GatewayStream>;
@@ -104,7 +106,7 @@ async function run(generation: Generation, input: GenerateInput): Promise<void> 
   writer.write({
     type: "start",
     messageId: generation.messageId,
-    messageMetadata: { model: generation.model, createdAt: generation.startedAt },
+    messageMetadata: { model: generation.model, createdAt: generation.startedAt, ...input.startMetadata },
   });
 
   let outcome: GenerationOutcome;

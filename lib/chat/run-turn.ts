@@ -22,6 +22,8 @@ export interface RunTurnInput {
   turn: Turn;
   request: WireChatRequest;
   model: { id: string; thinking: boolean };
+  /** Sent with the reply's start and stored with it (e.g. how many older images were left out). */
+  metadata?: GenerateInput["startMetadata"];
   open?: GenerateInput["open"];
   /** Resolves once everything after the reply (final write, usage, title) is done; for tests. */
   onSettled?: (generation: Generation) => void;
@@ -46,6 +48,7 @@ export async function runTurn(input: RunTurnInput): Promise<Generation> {
     messageId: turn.replyId,
     model: model.id,
     read: () => merge({ text: generation?.text ?? "", reasoning: generation?.reasoning ?? "" }),
+    ...(input.metadata ? { metadata: input.metadata } : {}),
   });
 
   const onFinish = async (outcome: GenerationOutcome, finished: Generation) => {
@@ -87,6 +90,7 @@ export async function runTurn(input: RunTurnInput): Promise<Generation> {
       messageId: turn.replyId,
       ownerId: userId,
       request: input.request,
+      ...(input.metadata ? { startMetadata: input.metadata } : {}),
       onFinish,
       ...(input.open ? { open: input.open } : {}),
     });

@@ -1,7 +1,7 @@
 import { AppError } from "@/lib/errors";
 import type { WireContentPart, WireMessage } from "@/lib/gateway/wire";
 import { formatBytes, imageIdFromUrl } from "@/lib/images/limits";
-import { planImageBudget, toDataUrl, type ImageSize } from "@/lib/images/to-data-url";
+import { dataUrlLength, planImageBudget, toDataUrl, type ImageSize } from "@/lib/images/to-data-url";
 
 // Turns the conversation as the browser holds it into the gateway's messages.
 // Only text goes upstream: reasoning stays with the reply it belongs to.
@@ -63,6 +63,23 @@ export interface WireWithImages {
   droppedImages: number;
   /** Images inlined as data URLs. */
   sentImages: number;
+}
+
+/**
+ * Checks a new question's images before anything is stored: each must be the requester's own
+ * (image_missing otherwise) and together they must fit the request budget (images_over_budget).
+ */
+export async function checkNewImages(
+  message: { parts: ReadonlyArray<PartLike> },
+  images: WireImageSource,
+  budgetBytes: number,
+): Promise<void> {
+  const ids = messageImageIds(message);
+  if (ids.length === 0) return;
+  const sizes = new Map((await images.sizes([...new Set(ids)])).map((s) => [s.id, s]));
+  if (ids.some((id) => !sizes.has(id))) throw new AppError("image_missing");
+  const total = ids.reduce((sum, id) => sum + dataUrlLength(sizes.get(id)!.mime, sizes.get(id)!.byteSize), 0);
+  if (total > budgetBytes) throw new AppError("images_over_budget", { limit: formatBytes(budgetBytes) });
 }
 
 /** What the model reads in place of a question whose only content was images it will not see. */

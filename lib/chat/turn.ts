@@ -31,7 +31,7 @@ export interface TurnRequest {
   incoming: {
     id: string;
     role: "user" | "assistant";
-    parts: Array<{ type: string; text?: unknown; url?: unknown; mediaType?: unknown }>;
+    parts: Array<{ type: string; text?: unknown; url?: unknown; mediaType?: unknown; filename?: unknown }>;
   };
   trigger?: string | undefined;
   continue?: boolean | undefined;
@@ -61,7 +61,15 @@ const textPart = (text: string): MessagePart => ({ type: "text", text });
 function userParts(incoming: TurnRequest["incoming"]): MessagePart[] {
   const images = incoming.parts.flatMap((p): MessagePart[] =>
     p.type === "file" && typeof p.url === "string" && p.url.startsWith("/api/images/")
-      ? [{ type: "file", url: p.url, mediaType: typeof p.mediaType === "string" ? p.mediaType : "image/jpeg" }]
+      ? [
+          {
+            type: "file",
+            url: p.url,
+            mediaType: typeof p.mediaType === "string" ? p.mediaType : "image/jpeg",
+            // The file's own name, shown on the thumbnail and in the viewer after a reload.
+            ...(typeof p.filename === "string" && p.filename ? { filename: p.filename.slice(0, 255) } : {}),
+          },
+        ]
       : [],
   );
   const text = messageText(incoming);

@@ -28,6 +28,8 @@ export interface ReplyWriterOptions {
   model: string;
   /** Reads the reply so far, e.g. () => ({ text: generation.text, reasoning: generation.reasoning }). */
   read: () => ReplySnapshot;
+  /** Kept in the final metadata (e.g. how many older images the request left out). */
+  metadata?: Pick<ChatMessageMetadata, "droppedImages">;
   intervalMs?: number;
   heartbeatMs?: number;
   now?: () => number;
@@ -101,6 +103,7 @@ export class ReplyWriter {
     clearInterval(this.timer);
     await this.writing;
     const metadata: ChatMessageMetadata = {
+      ...this.options.metadata,
       model: this.options.model,
       createdAt: this.createdAt,
       status: outcome.status,

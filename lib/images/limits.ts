@@ -68,6 +68,6 @@ export function fitWithin(width: number, height: number, maxEdge: number): { wid
 export const base64Length = (n: number): number => 4 * Math.ceil(n / 3);
 
 export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  if (bytes >= 1024 * 1024) return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;
   return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }

@@ -29,7 +29,7 @@ export function AttachButton({
         size="icon-md"
         align="start"
         aria-disabled={disabled || undefined}
-        className="aria-disabled:cursor-not-allowed aria-disabled:opacity-40 aria-disabled:hover:bg-transparent"
+        className="aria-disabled:cursor-not-allowed aria-disabled:hover:bg-transparent aria-disabled:[&>svg]:opacity-40"
         onClick={() => {
           if (!disabled) inputRef.current?.click();
         }}

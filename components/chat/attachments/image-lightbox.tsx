@@ -35,8 +35,11 @@ export function ImageLightbox({
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    else if (!open && dialog.open) dialog.close();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      // showModal() focuses the first button (Previous); Close is the one a reader wants first.
+      dialog.querySelector<HTMLElement>("[data-autofocus]")?.focus();
+    } else if (!open && dialog.open) dialog.close();
   }, [open]);
 
   const step = (delta: number) => {
@@ -91,7 +94,7 @@ export function ImageLightbox({
               side="bottom"
               align="end"
               data-testid="lightbox-close"
-              autoFocus
+              data-autofocus
               className="text-white hover:bg-white/15 hover:text-white"
               onClick={onClose}
             />

@@ -2,15 +2,16 @@ import { requireUser } from "@/lib/auth";
 import { hashedUserId } from "@/lib/chat/requester";
 import { runTurn } from "@/lib/chat/run-turn";
 import { generationResponse } from "@/lib/chat/generate";
-import { messageText, toWireMessages } from "@/lib/chat/to-wire";
+import { checkNewImages, messageImageIds, messageText, toWireMessagesWithImages } from "@/lib/chat/to-wire";
 import { prepareTurn } from "@/lib/chat/turn";
 import { UI_STREAM_HEADERS } from "@/lib/chat/ui-stream";
 import { ensureDatabase } from "@/lib/db";
 import { AppError, toAppError } from "@/lib/errors";
 import { serverEnv } from "@/lib/env";
-import { findModel } from "@/lib/gateway/catalog";
+import { findModel, getCatalog } from "@/lib/gateway/catalog";
 import type { WireChatRequest } from "@/lib/gateway/wire";
 import { assertSameOrigin, readJsonBody } from "@/lib/http";
+import { userImageSource } from "@/lib/images/store";
 import { checkQuota } from "@/lib/quota";
 import { chatTools } from "@/lib/tools/registry";
 import { chatRequestSchema, type ChatRequest } from "./schema";
@@ -43,10 +44,19 @@ export async function POST(req: Request): Promise<Response> {
     if (maxTokens !== undefined && maxTokens > model.maxOutputTokens) {
       throw new AppError("max_tokens_too_high", { requested: maxTokens, max: model.maxOutputTokens, model: model.id });
     }
+    // The composer asks first; images for a model without vision here are a stale page or a script.
+    const omitImages = body.omitImages === true;
+    if (!model.vision && !omitImages && body.messages.some((m) => messageImageIds(m).length > 0)) {
+      throw new AppError("model_no_vision", { model: model.id, visionModel: await suggestVisionModel() });
+    }
 
     const db = await ensureDatabase();
+    const images = userImageSource(db, user.id);
     // Over a limit nothing is stored and the gateway is not called.
     await checkQuota(db, user.id, { ignoreConversationId: body.id });
+    if (!omitImages && !body.continue) {
+      await checkNewImages(body.messages.at(-1)!, images, env.IMAGE_REQUEST_BUDGET_BYTES);
+    }
     const turn = await prepareTurn(db, user.id, {
       chatId: body.id,
       model: model.id,
@@ -59,10 +69,17 @@ export async function POST(req: Request): Promise<Response> {
     });
 
     // The stored conversation goes upstream, never the browser's copy; only validated fields ride along.
-    const history = toWireMessages(
+    // Its images (the user's own, by id) become data URLs here, newest first within the request budget.
+    const wire = await toWireMessagesWithImages(
       turn.history.flatMap((m) => (m.role === "system" ? [] : [{ role: m.role, parts: m.parts }])),
-      system,
+      {
+        system,
+        images,
+        budgetBytes: env.IMAGE_REQUEST_BUDGET_BYTES,
+        omitImages: omitImages || !model.vision,
+      },
     );
+    const history = wire.messages;
     const request: WireChatRequest = {
       model: model.id,
       messages: body.continue ? [...history, { role: "user", content: CONTINUE_INSTRUCTION }] : history,
@@ -74,7 +91,14 @@ export async function POST(req: Request): Promise<Response> {
       // The server's tools unless this chat turned them off; never for a model without them, nor to continue a cut reply.
       ...(model.tools && body.settings?.tools !== false && !body.continue ? { tools: chatTools.wireTools() } : {}),
     };
-    const generation = await runTurn({ db, userId: user.id, turn, request, model });
+    const generation = await runTurn({
+      db,
+      userId: user.id,
+      turn,
+      request,
+      model,
+      ...(wire.droppedImages > 0 ? { metadata: { droppedImages: wire.droppedImages } } : {}),
+    });
     return generationResponse(generation, { ...UI_STREAM_HEADERS });
   } catch (err) {
     const appError = toAppError(err);
@@ -90,6 +114,9 @@ function checkLimits(body: ChatRequest): void {
     throw new AppError("too_many_messages", { limit: env.CHAT_MAX_MESSAGES });
   }
   for (const message of body.messages) {
+    if (messageImageIds(message).length > env.CHAT_MAX_IMAGES) {
+      throw new AppError("too_many_images", { limit: env.CHAT_MAX_IMAGES });
+    }
     const length = messageText(message).length;
     if (length > env.CHAT_MAX_MESSAGE_CHARS) {
       throw new AppError("message_too_long", { length, limit: env.CHAT_MAX_MESSAGE_CHARS });
@@ -103,5 +130,15 @@ function checkLimits(body: ChatRequest): void {
     }
     return;
   }
-  if (!last || last.role !== "user" || messageText(last).trim() === "") throw new AppError("empty_message");
+  // A question may be images alone.
+  if (!last || last.role !== "user" || (messageText(last).trim() === "" && messageImageIds(last).length === 0)) {
+    throw new AppError("empty_message");
+  }
+}
+
+/** A model to name in model_no_vision: the default when it has vision, else the first that does. */
+async function suggestVisionModel(): Promise<string> {
+  const { models } = await getCatalog();
+  const env = serverEnv();
+  return (models.find((m) => m.id === env.DEFAULT_MODEL && m.vision) ?? models.find((m) => m.vision))?.id ?? "glm-5-1";
 }
