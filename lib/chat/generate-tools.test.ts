@@ -182,6 +182,8 @@ describe("the tool loop", () => {
       // Billed tokens add up; the prompt is the last request's (the conversation's size).
       usage: { promptTokens: 160, completionTokens: 35, cachedTokens: 0, totalTokens: 295 },
     });
+    // What is stored mid-way is built the same way as the final parts.
+    expect(generation.partsSoFar()).toEqual(outcome.parts);
     expect(outcome.parts?.map((p) => p.type)).toEqual([
       "step-start",
       "reasoning",
@@ -280,6 +282,7 @@ describe("the tool loop", () => {
     const { generation, finished } = run(open, { ...REQUEST, tools: undefined });
     const text = await body(generation);
     expect(bodies).toHaveLength(1);
+    expect(generation.partsSoFar()).toBeUndefined();
     expect(types(text)).not.toContain("tool-input-available");
     expect((await finished).parts).toBeUndefined();
   });

@@ -81,6 +81,7 @@ async function run(generation: Generation, input: GenerateInput): Promise<void> 
   let usage: ChatUsage | undefined;
   let stepUsage: WireUsage | undefined;
   let step: StepRecord = { reasoning: "", text: "", tools: [] };
+  generation.partsSoFar = () => withParts(steps.includes(step) ? steps : [...steps, step]).parts;
   let calls = new ToolCallCollector();
   const usageSoFar = () => (stepUsage ? addUsage(usage, stepUsage) : usage);
 

@@ -30,6 +30,8 @@ export class Generation {
   reasoning = "";
   rate: RateInfo | undefined;
   outcome: GenerationOutcome | undefined;
+  /** Once the reply has called a tool: all its parts so far (steps, tool calls and results), for storing mid-way. */
+  partsSoFar: () => ChatUIMessage["parts"] | undefined = () => undefined;
 
   constructor(
     readonly chatId: string,

@@ -47,7 +47,15 @@ export async function runTurn(input: RunTurnInput): Promise<Generation> {
     conversationId: turn.conversation.id,
     messageId: turn.replyId,
     model: model.id,
-    read: () => merge({ text: generation?.text ?? "", reasoning: generation?.reasoning ?? "" }),
+    read: () => {
+      // A reply that called tools is stored with its tool cards as it goes, not only at the end.
+      const parts = generation?.partsSoFar();
+      return merge({
+        text: generation?.text ?? "",
+        reasoning: generation?.reasoning ?? "",
+        ...(parts ? { parts } : {}),
+      });
+    },
     ...(input.metadata ? { metadata: input.metadata } : {}),
   });
 
