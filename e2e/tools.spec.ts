@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { E2E, expect, saveScreenshot, test } from "./fixtures";
 
 // Tool calls in chat: the model calls two tools at once, the server runs them and feeds both
@@ -86,6 +87,15 @@ test("a failing tool shows its error and the model still explains", async ({ cha
   await expect(card).toHaveAttribute("data-state", "error");
   await expect(card.getByTestId("tool-error")).toContainText("除数不能为零");
   await expect(chat.assistant()).toContainText("这个算式没有结果");
+  // The error card keeps its contrast, in light and dark.
+  for (const dark of [false, true]) {
+    if (dark) {
+      await chat.page.evaluate(() => document.documentElement.classList.add("dark"));
+      await chat.page.waitForTimeout(500);
+    }
+    const results = await new AxeBuilder({ page: chat.page }).include('[data-testid="tool-calls"]').analyze();
+    expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+  }
   const [, second] = await sim.chatRequests();
   const last = (second!.body as { messages: Array<{ role: string; content: string }> }).messages.at(-1);
   expect(last).toEqual({ role: "tool", tool_call_id: "bad", content: JSON.stringify({ error: "除数不能为零" }) });
