@@ -63,13 +63,15 @@ interface TraceEvent {
 }
 
 interface MainThread {
-  /** Σ of every main-thread task's time inside the measured window. */
+  /** Σ of every main-thread task's time inside the measured window (wall time: includes preemption). */
   busyMs: number;
+  /** The same tasks' CPU (thread) time: what our code cost the main thread, whatever else ran on the machine. */
+  busyCpuMs: number;
   longestMs: number;
   /** Σ(task − 50 ms) over tasks longer than 50 ms. */
   tbtMs: number;
   tasks: number;
-  /** CPU time of every thread of the page's renderer (main, worker, decoder pool) inside the window. */
+  /** CPU time of every thread of every Chromium process (renderer, GPU, browser) inside the window. */
   cpuMs: number;
   cpuByThread: Record<string, number>;
 }
@@ -87,19 +89,23 @@ function mainThreadWork(events: TraceEvent[]): MainThread {
   if (!start || !end) throw new Error("trace has no bench:start/bench:end marks");
   const tasks = events
     .filter((e) => e.ph === "X" && e.name === "RunTask" && mains.has(`${e.pid}:${e.tid}`) && e.dur !== undefined)
-    .map((e) => ({ from: Math.max(e.ts, start.ts), to: Math.min(e.ts + e.dur!, end.ts), dur: e.dur! / 1000 }))
+    .map((e) => ({
+      from: Math.max(e.ts, start.ts),
+      to: Math.min(e.ts + e.dur!, end.ts),
+      dur: e.dur! / 1000,
+      cpu: (e.tdur ?? e.dur!) / 1000,
+    }))
     .filter((t) => t.to > t.from);
   const clipped = tasks.map((t) => (t.to - t.from) / 1000);
-  // CPU: top-level tasks of any thread in the renderer, their thread time scaled to the part inside the window.
+  // CPU: top-level tasks of any thread of any process, their thread time scaled to the part inside the window.
   const names = new Map(
     events
       .filter((e) => e.ph === "M" && e.name === "thread_name")
       .map((e) => [`${e.pid}:${e.tid}`, e.args?.name ?? "?"]),
   );
-  const renderers = new Set([...mains].map((key) => key.split(":")[0]));
   const cpuByThread: Record<string, number> = {};
   for (const e of events) {
-    if (e.ph !== "X" || !e.cat?.split(",").includes("toplevel") || !renderers.has(String(e.pid))) continue;
+    if (e.ph !== "X" || !e.cat?.split(",").includes("toplevel")) continue;
     if (!e.dur || e.tdur === undefined) continue;
     const inside = Math.min(e.ts + e.dur, end.ts) - Math.max(e.ts, start.ts);
     if (inside <= 0) continue;
@@ -108,6 +114,7 @@ function mainThreadWork(events: TraceEvent[]): MainThread {
   }
   return {
     busyMs: clipped.reduce((a, b) => a + b, 0),
+    busyCpuMs: tasks.reduce((sum, t) => sum + t.cpu * Math.min(1, (t.to - t.from) / 1000 / t.dur), 0),
     longestMs: Math.max(0, ...clipped),
     tbtMs: tasks.reduce((sum, t) => sum + Math.max(0, t.dur - 50), 0),
     tasks: tasks.length,
@@ -259,6 +266,8 @@ async function main(): Promise<void> {
         max: Math.max(...list.map((r) => r.totalMs)),
         busy: median(list.map((r) => r.busyMs)),
         busyMax: Math.max(...list.map((r) => r.busyMs)),
+        busyCpu: median(list.map((r) => r.busyCpuMs)),
+        busyCpuMax: Math.max(...list.map((r) => r.busyCpuMs)),
         longest: Math.max(...list.map((r) => r.longestMs)),
         tbt: Math.max(...list.map((r) => r.tbtMs)),
         longTasks: list.reduce((n, r) => n + r.longTasks.length, 0),
@@ -283,9 +292,10 @@ async function main(): Promise<void> {
       `| | ours: \`lib/images/worker\` | browser-image-compression ${libraryVersion} (\`useWebWorker: true\`) |`,
       "|---|---|---|",
       `| total time, median of ${ROUNDS} (min–max) | **${ms(ours.total)}** (${ms(ours.min)}–${ms(ours.max)}) | ${ms(lib.total)} (${ms(lib.min)}–${ms(lib.max)}) |`,
-      `| CPU time, all renderer threads, median | ${ms(ours.cpu)} | ${ms(lib.cpu)} |`,
+      `| CPU time, all Chromium threads and processes, median | ${ms(ours.cpu)} | ${ms(lib.cpu)} |`,
       `| first call (worker start-up included) | ${ms(ours.cold)} | ${ms(lib.cold)} |`,
       `| main-thread time during the run, median / worst (trace: every task) | **${ms(ours.busy)} / ${ms(ours.busyMax)}** | ${ms(lib.busy)} / ${ms(lib.busyMax)} |`,
+      `| main-thread CPU time (same tasks, thread time), median / worst | ${ms(ours.busyCpu)} / ${ms(ours.busyCpuMax)} | ${ms(lib.busyCpu)} / ${ms(lib.busyCpuMax)} |`,
       `| longest main-thread task | ${ms(ours.longest)} | ${ms(lib.longest)} |`,
       `| long tasks (≥ 50 ms) · worst total blocking time | ${ours.longTasks} · ${ms(ours.tbt)} | ${lib.longTasks} · ${ms(lib.tbt)} |`,
       `| output (median) · share of the original | **${size(ours.bytes)}** · ${(bytesRatio * 100).toFixed(1)}% | ${size(lib.bytes)} · ${((lib.bytes / photo.byteLength) * 100).toFixed(1)}% |`,
@@ -306,7 +316,7 @@ async function main(): Promise<void> {
       "",
       "| target | result | |",
       "|---|---|---|",
-      `| main-thread blocking ≤ ${TARGET.blockingMs} ms | worst run ${ms(ours.busyMax)} (all tasks, not only long ones) | ${pass(met.blocking)} |`,
+      `| main-thread blocking ≤ ${TARGET.blockingMs} ms | median ${ms(ours.busy)}, worst run ${ms(ours.busyMax)} wall (${ms(ours.busyCpuMax)} CPU); all tasks, not only long ones | ${pass(met.blocking)} |`,
       `| total time ≤ 1/3 of the library's | ${(timeRatio * 100).toFixed(0)}% (${ms(ours.total)} vs ${ms(lib.total)}, medians) | ${pass(met.time)} |`,
       `| output ≤ 1/10 of the original's bytes | ${(bytesRatio * 100).toFixed(1)}% (${size(ours.bytes)} of ${size(photo.byteLength)}) | ${pass(met.bytes)} |`,
       "",
@@ -316,6 +326,12 @@ async function main(): Promise<void> {
       "canvas snapshot. The library decodes at full size, draws a 12 MP canvas, draws again to shrink, reads the",
       "EXIF itself and starts (and loads itself into) a new worker on every call. The worker is started ahead of",
       "the first image in the app (`warm()`), which is why the warm figures are the ones compared.",
+      "",
+      "Reading the numbers: wall times include waiting for a CPU. On a busy machine (see the load average) a",
+      "main-thread task can be preempted mid-way, so its wall time overstates what it cost; the main-thread CPU",
+      "row is that cost. CPU time across all Chromium processes is similar for both pipelines (the JPEG decode",
+      "dominates both); the library's longer wall time is mostly its per-call worker start (a new worker that",
+      "fetches and parses the library) and its extra canvas passes waiting their turn.",
     ].join("\n");
     console.log(`\n${table.join("\n")}\n`);
     console.log(`blocking ${pass(met.blocking)} · time ${pass(met.time)} · bytes ${pass(met.bytes)}`);

@@ -1,7 +1,8 @@
 // How this browser's bitmaprenderer → convertToBlob path treats EXIF orientation, measured once per worker.
-// Chromium keeps a decoded JPEG's orientation as a flag beside the pixels, and that flag is not handled the
-// same way by drawing and by encoding; rather than hard-code one engine's behaviour, encode a tiny rotated
-// JPEG the way the fast path does and look at what came out.
+// Chromium keeps a decoded JPEG's orientation as a flag beside the pixels: drawing honours it, encoding a
+// bitmaprenderer canvas writes the pixels as stored (and imageOrientation "none" with a resize even squeezes
+// the picture). Rather than hard-code one engine's behaviour, encode a tiny rotated JPEG exactly the way the
+// fast path does and look at what came out.
 import { withOrientation } from "../exif";
 
 /** "stored": the encoder writes the pixels as stored (we add an Orientation tag). "applied": it turns them
@@ -23,15 +24,16 @@ async function probe(): Promise<EncoderOrientation> {
   const plain = Uint8Array.from(atob(PROBE_JPEG), (c) => c.charCodeAt(0));
   // Orientation 6: shown turned 90° clockwise, so the red left half becomes the top.
   const rotated = new Blob([withOrientation(plain, 6) as Uint8Array<ArrayBuffer>], { type: "image/jpeg" });
+  // As shown it is 16×32: decoded oriented and "shrunk" to that size, like a photo in the fast path.
   const bitmap = await createImageBitmap(rotated, {
-    imageOrientation: "none",
-    resizeWidth: 32,
-    resizeHeight: 16,
+    imageOrientation: "from-image",
+    resizeWidth: 16,
+    resizeHeight: 32,
     resizeQuality: "high",
   });
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const renderer = canvas.getContext("bitmaprenderer");
-  if (!renderer) {
+  if (!renderer || bitmap.width !== 16 || bitmap.height !== 32) {
     bitmap.close();
     return "unknown";
   }

@@ -105,25 +105,26 @@ async function prepareOpaque(
 ): Promise<PrepareResult | null> {
   const mode = orientation === 1 ? "stored" : await encoderOrientation();
   if (mode === "unknown") return null;
-  const turned = orientation >= 5 && orientation <= 8;
-  const stored = turned ? { width: target.height, height: target.width } : target;
   let bitmap: ImageBitmap;
   try {
+    // The same recipe the probe measured: oriented decode, shrunk to the size as shown.
     bitmap = await createImageBitmap(file, {
-      imageOrientation: "none",
-      resizeWidth: stored.width,
-      resizeHeight: stored.height,
+      imageOrientation: "from-image",
+      resizeWidth: target.width,
+      resizeHeight: target.height,
       resizeQuality: "high",
     });
   } catch {
     return fail("corrupt");
   }
-  const canvas = new OffscreenCanvas(stored.width, stored.height);
+  const canvas = new OffscreenCanvas(target.width, target.height);
   const renderer = canvas.getContext("bitmaprenderer");
-  if (!renderer || bitmap.width !== stored.width || bitmap.height !== stored.height) {
+  if (!renderer || bitmap.width !== target.width || bitmap.height !== target.height) {
     bitmap.close();
     return null;
   }
+  // The preview first: the transfer below hands the bitmap over for good.
+  const thumb = await thumbOf(bitmap, false);
   renderer.transferFromImageBitmap(bitmap);
   const encoded = await encodeJpeg(canvas, limit);
   if (!encoded) return fail("too_big");
@@ -132,10 +133,6 @@ async function prepareOpaque(
   const header = readImageHeader(new Uint8Array(await jpeg.slice(0, 4096).arrayBuffer()));
   const shown = header && orientedSize(header);
   if (!shown || shown.width !== target.width || shown.height !== target.height) return null;
-  // The preview comes from the final JPEG, decoded the ordinary way (orientation applied by drawing).
-  const preview = await decode(jpeg, fitWithin(target.width, target.height, THUMB_EDGE));
-  if (!preview) return null;
-  const thumb = await encodeBitmap(preview, "image/jpeg", 0.8);
   return { ok: true, blob: jpeg, mime: "image/jpeg", ...target, reencoded: true, thumb };
 }
 
@@ -182,15 +179,19 @@ function paintWhite(ctx: OffscreenCanvasRenderingContext2D, size: Size): void {
   ctx.fillRect(0, 0, size.width, size.height);
 }
 
-/** A THUMB_EDGE preview of a decoded image (the bitmap itself is left intact). */
+/**
+ * A THUMB_EDGE preview of a decoded image, drawn on a small 2D canvas (drawing honours the orientation
+ * the bitmap carries); the bitmap itself is left intact.
+ */
 async function thumbOf(bitmap: ImageBitmap, alpha: boolean): Promise<Blob> {
   const size = fitWithin(bitmap.width, bitmap.height, THUMB_EDGE);
-  const small = await createImageBitmap(bitmap, {
-    resizeWidth: size.width,
-    resizeHeight: size.height,
-    resizeQuality: "medium",
-  });
-  return encodeBitmap(small, alpha ? "image/png" : "image/jpeg", 0.8);
+  const canvas = new OffscreenCanvas(size.width, size.height);
+  const ctx = canvas.getContext("2d");
+  if (!ctx) throw new Error("no 2d context");
+  ctx.imageSmoothingQuality = "medium";
+  if (!alpha) paintWhite(ctx, size);
+  ctx.drawImage(bitmap, 0, 0, size.width, size.height);
+  return canvas.convertToBlob(alpha ? { type: "image/png" } : { type: "image/jpeg", quality: 0.8 });
 }
 
 /**
