@@ -1,3 +1,5 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -35,6 +37,15 @@ test.beforeAll(async () => {
 
 test.afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** No serious or critical axe violations (WCAG 2.1 A/AA), as in a11y.spec.ts. */
+async function expectAccessible(page: Page, state: string) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({ rule: v.id, targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
+  expect(serious, `axe violations in "${state}"`).toEqual([]);
+}
+
 /** The images of the last user message of a recorded gateway request, decoded. */
 async function sentImages(request: RecordedRequest) {
   const messages = (request.body as { messages: WireMessage[] }).messages;
@@ -71,6 +82,7 @@ test("a photo picked, a screenshot pasted and an image dropped reach the model s
   await images.drop(quadrants);
   await images.expectReady(3);
   await saveScreenshot(page, "images-composer-thumbnails");
+  await expectAccessible(page, "tray with three images");
 
   await chat.askAndWait("这三张图里有什么？");
   const [request] = await sim.chatRequests();
@@ -113,6 +125,7 @@ test("a photo picked, a screenshot pasted and an image dropped reach the model s
   await page.keyboard.press("ArrowRight");
   await expect(images.lightbox).toHaveAccessibleName(/2 \/ 3/);
   await saveScreenshot(page, "images-lightbox");
+  await expectAccessible(page, "lightbox open");
   await page.keyboard.press("Escape");
   await expect(images.lightbox).toBeHidden();
   await expect(first).toBeFocused();
@@ -143,6 +156,7 @@ test("refuses an SVG, a damaged file and a file over 30 MB, each named with what
   await expect(images.errors.nth(2)).toHaveAttribute("data-reason", "too_big");
   await expect(images.errors.nth(2)).toContainText("“全景照片.jpg”超过 30 MB");
   await saveScreenshot(page, "images-refusals");
+  await expectAccessible(page, "refusal messages");
   // Each can be dismissed; none of them blocks sending.
   await images.errors.first().getByRole("button").click();
   await expect(images.errors).toHaveCount(2);
@@ -201,6 +215,7 @@ test("a model without vision: attaching is off with a tooltip naming one that ca
   await chat.input.fill("继续说");
   await expect(chat.send).toBeDisabled();
   await saveScreenshot(page, "images-vision-notice");
+  await expectAccessible(page, "vision question");
 
   // Switch back: the notice goes, the model is the vision one again.
   await images.visionNotice.getByTestId("vision-switch-back").click();

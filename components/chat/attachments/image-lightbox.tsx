@@ -64,8 +64,8 @@ export function ImageLightbox({
       className="m-auto max-h-dvh max-w-[100vw] overflow-visible bg-transparent p-0 text-foreground backdrop:bg-black/80"
     >
       {image && index !== null && (
-        <div className="flex max-h-dvh flex-col items-center gap-2 p-3">
-          <div className="flex w-full items-center gap-2 text-sm text-white">
+        <div className="flex max-h-dvh flex-col items-center gap-2 rounded-xl bg-neutral-950 p-3 text-white">
+          <div className="flex w-full items-center gap-2 text-sm">
             <h2 id={titleId} className="min-w-0 flex-1 truncate">
               {image.name ? `${image.name} · ` : ""}
               {t("lightboxTitle", { index: index + 1, total })}
@@ -104,7 +104,7 @@ export function ImageLightbox({
             src={image.url}
             alt={image.name ?? t("image", { index: index + 1 })}
             data-testid="lightbox-image"
-            className="max-h-[calc(100dvh-5rem)] w-auto max-w-[calc(100vw-1.5rem)] rounded-lg object-contain"
+            className="max-h-[calc(100dvh-5.5rem)] w-auto max-w-[calc(100vw-1.5rem)] rounded-lg object-contain"
           />
         </div>
       )}
