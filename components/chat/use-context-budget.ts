@@ -4,10 +4,11 @@ import { useCallback, useMemo, useState } from "react";
 import {
   CONTEXT_WARNING_RATIO,
   estimateConversationTokens,
-  messageTokens,
+  MESSAGE_OVERHEAD_TOKENS,
   oldestTurnsToDrop,
   type EstimateMessage,
 } from "@/lib/chat/token-estimate";
+import { countTokens, type TokenCounter } from "@/lib/chat/token-counter";
 import type { ChatUIMessage } from "@/lib/chat/types";
 
 export interface ContextBudget {
@@ -37,10 +38,15 @@ function entryOf(message: ChatUIMessage): EstimateMessage {
   return entry;
 }
 
+// The streaming reply is a new object on every update: per message id, only its new text is counted.
+const counters = new Map<string, TokenCounter>();
+
 function cachedTokens(entry: EstimateMessage): number {
   let count = tokens.get(entry);
   if (count === undefined) {
-    count = messageTokens(entry);
+    const result = countTokens(entry.text, counters.get(entry.id));
+    counters.set(entry.id, result.counter);
+    count = result.tokens + MESSAGE_OVERHEAD_TOKENS;
     tokens.set(entry, count);
   }
   return count;
@@ -88,7 +94,10 @@ export function useContextBudget({
     [contextWindow, list, messages, setMessages, system, used],
   );
 
-  const reset = useCallback(() => setStaleUsage(new Set()), []);
+  const reset = useCallback(() => {
+    setStaleUsage(new Set());
+    counters.clear();
+  }, []);
 
   return { used, contextWindow, dropOldestTurns, reset };
 }

@@ -12,16 +12,30 @@ const CJK = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=H
 // One pass: a CJK character, a run of word characters that are not CJK, or any other visible symbol.
 const TOKENS_RE = new RegExp(`([${CJK}])|((?:(?![${CJK}])[\\p{L}\\p{N}_'])+)|(\\S)`, "gu");
 
-export function estimateTokens(text: string): number {
-  let cjk = 0;
-  let words = 0;
-  let symbols = 0;
+/** Counts of what the estimate weighs; adding the counts of two pieces of text gives the count of both. */
+export interface TokenTally {
+  cjk: number;
+  words: number;
+  symbols: number;
+}
+
+export const emptyTally = (): TokenTally => ({ cjk: 0, words: 0, symbols: 0 });
+
+/** Adds what `text` holds to `into` (and returns it). */
+export function tallyText(text: string, into: TokenTally = emptyTally()): TokenTally {
   for (const match of text.matchAll(TOKENS_RE)) {
-    if (match[1]) cjk++;
-    else if (match[2]) words++;
-    else symbols++;
+    if (match[1]) into.cjk++;
+    else if (match[2]) into.words++;
+    else into.symbols++;
   }
-  return Math.ceil(cjk / CJK_CHARS_PER_TOKEN + words / WORDS_PER_TOKEN + symbols / SYMBOLS_PER_TOKEN);
+  return into;
+}
+
+export const tallyTokens = ({ cjk, words, symbols }: TokenTally): number =>
+  Math.ceil(cjk / CJK_CHARS_PER_TOKEN + words / WORDS_PER_TOKEN + symbols / SYMBOLS_PER_TOKEN);
+
+export function estimateTokens(text: string): number {
+  return tallyTokens(tallyText(text));
 }
 
 /** A message as the estimate needs it: the text that goes upstream, and the usage its reply reported. */
