@@ -11,22 +11,25 @@ export const E2E = {
   demoPort: Number(process.env.E2E_DEMO_PORT ?? 3111),
   pgAppPort: Number(process.env.E2E_PG_APP_PORT ?? 3112),
   simulatorPort: Number(process.env.E2E_SIMULATOR_PORT ?? 4110),
+  /** A local OpenID Connect provider (oidc-provider); the main instance offers single sign-on through it. */
+  oidcPort: Number(process.env.E2E_OIDC_PORT ?? 4112),
   demoSimulatorPort: Number(process.env.E2E_DEMO_SIMULATOR_PORT ?? 4111),
   canaryKey: "sk-byts-canary-7f3a9c2e5b1d4f60",
   adminEmail: "admin@e2e.example.com",
   adminPassword: "e2e-admin-password",
   /** Password sign-ins per client IP per minute on the main instance (the sign-in spec trips it). */
   signInPerMinute: 5,
+  /** Where the SQLite instances keep their databases (deleted when each starts). */
+  dataDir: path.join(tmpdir(), "glm-chat-e2e"),
 };
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const dataDir = path.join(tmpdir(), "glm-chat-e2e");
 const startApp = "node e2e/servers/start-app.mjs";
 /** What every app instance shares: the seeded admin, a fresh database, unlimited tokens (specs set limits). */
 const appEnv = (port: number) => ({
   ADMIN_EMAIL: E2E.adminEmail,
   ADMIN_PASSWORD: E2E.adminPassword,
-  DATABASE_URL: `file:${path.join(dataDir, `e2e-${port}.db`)}`,
+  DATABASE_URL: `file:${path.join(E2E.dataDir, `e2e-${port}.db`)}`,
   QUOTA_TOKENS_PER_DAY: "0",
 });
 const gatewayEnv = {
@@ -87,9 +90,24 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
+      command: `node e2e/servers/oidc.mjs ${E2E.oidcPort} http://127.0.0.1:${E2E.appPort}/api/auth/callback/oidc`,
+      url: `http://127.0.0.1:${E2E.oidcPort}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "ignore",
+    },
+    {
       command: `${startApp} ${E2E.appPort}`,
       url: `http://127.0.0.1:${E2E.appPort}/sign-in`,
-      env: { ...appEnv(E2E.appPort), ...gatewayEnv, AUTH_SIGN_IN_PER_MINUTE: String(E2E.signInPerMinute) },
+      env: {
+        ...appEnv(E2E.appPort),
+        ...gatewayEnv,
+        AUTH_SIGN_IN_PER_MINUTE: String(E2E.signInPerMinute),
+        OIDC_ISSUER: `http://127.0.0.1:${E2E.oidcPort}`,
+        OIDC_CLIENT_ID: "glm-chat-e2e",
+        OIDC_CLIENT_SECRET: "e2e-oidc-client-secret",
+        OIDC_PROVIDER_NAME: "公司统一身份",
+      },
       reuseExistingServer: false,
       timeout: 120_000,
       gracefulShutdown: { signal: "SIGTERM", timeout: 5000 },

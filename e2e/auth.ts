@@ -1,5 +1,6 @@
-import { expect, request as playwrightRequest, type APIRequestContext } from "@playwright/test";
+import { expect, request as playwrightRequest, type APIRequestContext, type Browser } from "@playwright/test";
 import { E2E } from "../playwright.config";
+import { AdminPage } from "./pages/admin-page";
 
 // Signing in for the specs: through better-auth's own endpoint (POST /api/auth/sign-in/email), as an
 // automated client would.
@@ -20,6 +21,7 @@ export function uniqueClientIp(): string {
 export async function signedInRequest(baseURL: string, email: string, password: string): Promise<APIRequestContext> {
   const context = await playwrightRequest.newContext({
     baseURL,
+    storageState: { cookies: [], origins: [] },
     extraHTTPHeaders: { origin: baseURL, "x-forwarded-for": uniqueClientIp() },
   });
   const res = await context.post("/api/auth/sign-in/email", { data: { email, password } });
@@ -71,4 +73,15 @@ export async function signedInState(
   const state = await context.storageState();
   await context.dispose();
   return state;
+}
+
+/** A browser signed in as the seeded admin, on the admin screen's page object. */
+export async function adminBrowser(browser: Browser, baseURL: string) {
+  const context = await browser.newContext({
+    baseURL,
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+    storageState: await signedInState(baseURL, { email: E2E.adminEmail, password: E2E.adminPassword }),
+  });
+  return { context, admin: new AdminPage(await context.newPage()) };
 }

@@ -89,4 +89,4 @@ export const test = base.extend<Fixtures>({
 });
 
 export { expect, E2E, type Account };
-export { adminRequest, createAccount, signedInRequest, signedInState, uniqueClientIp } from "./auth";
+export { adminBrowser, adminRequest, createAccount, signedInRequest, signedInState, uniqueClientIp } from "./auth";

@@ -30,10 +30,10 @@ test("the signed-out are sent to the sign-in page and come back where they were 
   await expect(page.getByText("创建管理员账号")).toHaveCount(0);
   await saveScreenshot(page, "20-sign-in");
   await signIn.signIn(account.email, account.password);
-  await expect(page).toHaveURL(/\/new$/);
+  await expect(page).toHaveURL(/\/new\?id=[0-9a-f-]{36}$/);
   await expect(new ChatPage(page).input).toBeEditable();
   await page.goto("/");
-  await expect(page).toHaveURL(/\/new$/);
+  await expect(page).toHaveURL(/\/new\?id=[0-9a-f-]{36}$/);
   // Signed in, the sign-in page itself sends you on.
   await page.goto("/sign-in");
   await expect(page).not.toHaveURL(/sign-in/);

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { redirect } from "next/navigation";
 import { requirePageUser } from "@/lib/auth/page";
 import { ensureDatabase } from "@/lib/db";
@@ -9,5 +10,5 @@ export const dynamic = "force-dynamic";
 export default async function HomePage() {
   const user = await requirePageUser();
   const { items } = await listConversations(await ensureDatabase(), user.id, { limit: 1 });
-  redirect(items[0] ? `/c/${encodeURIComponent(items[0].id)}` : "/new");
+  redirect(items[0] ? `/c/${encodeURIComponent(items[0].id)}` : `/new?id=${randomUUID()}`);
 }

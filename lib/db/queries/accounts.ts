@@ -51,6 +51,13 @@ export async function findUserByEmail(
     .executeTakeFirst();
 }
 
+export async function findUserById(
+  db: Db,
+  id: string,
+): Promise<{ id: string; email: string; name: string; role: string | null } | undefined> {
+  return db.kysely.selectFrom("user").select(["id", "email", "name", "role"]).where("id", "=", id).executeTakeFirst();
+}
+
 export async function setUserRole(db: Db, userId: string, role: string): Promise<void> {
   await db.kysely.updateTable("user").set({ role }).where("id", "=", userId).execute();
 }
