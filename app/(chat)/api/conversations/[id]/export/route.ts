@@ -1,4 +1,3 @@
-import { cookies } from "next/headers";
 import { respond } from "@/lib/api";
 import { requireUser } from "@/lib/auth";
 import { ensureDatabase } from "@/lib/db";
@@ -10,6 +9,14 @@ import { LOCALE_COOKIE, resolveLocale } from "@/lib/i18n/config";
 
 export const dynamic = "force-dynamic";
 
+function cookieValue(req: Request, name: string): string | undefined {
+  for (const pair of (req.headers.get("cookie") ?? "").split(";")) {
+    const [key, ...value] = pair.trim().split("=");
+    if (key === name) return value.join("=");
+  }
+  return undefined;
+}
+
 // The conversation as a Markdown file to download, labelled in the reader's language.
 export function GET(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
   return respond("api/conversations/[id]/export", async () => {
@@ -18,7 +25,7 @@ export function GET(req: Request, ctx: { params: Promise<{ id: string }> }): Pro
     const db = await ensureDatabase();
     const conversation = await getConversation(db, user.id, id);
     if (!conversation) throw new AppError("not_found");
-    const locale = resolveLocale((await cookies()).get(LOCALE_COOKIE)?.value);
+    const locale = resolveLocale(cookieValue(req, LOCALE_COOKIE));
     const markdown = conversationMarkdown(conversation, await listMessages(db, user.id, id), locale);
     const name = markdownFileName(conversation, locale);
     return new Response(markdown, {
