@@ -108,6 +108,14 @@ test("a JSON reply streams into an official-looking preview, is saved, and reope
   await expect(studio.version(1)).toBeVisible();
   await expect(studio.history.getByTestId("history-item")).toHaveCount(1);
   await expect(studio.history).toContainText(VALID_ANNOUNCEMENT.title);
+
+  // A new announcement starts blank; the saved one opens again from the list.
+  await page.getByTestId("announcement-new").click();
+  await expect(page).toHaveURL(/\/announcements$/);
+  await expect(studio.title).toHaveCount(0);
+  await expect(studio.field("productName")).toHaveValue("");
+  await studio.history.getByTestId("history-item").click();
+  await expect(studio.title).toHaveText(VALID_ANNOUNCEMENT.title);
 });
 
 test("an invalid reply is repaired once; invalid twice gives a readable fallback", async ({ page, sim }) => {
@@ -240,4 +248,26 @@ test("the studio passes axe: empty, with errors, with a finished notice, and in 
   await page.waitForTimeout(500);
   await check("dark");
   await shoot(page, "46-studio-dark");
+});
+
+test("the studio speaks English too, and its errors follow the language", async ({ page }) => {
+  const studio = new AnnouncementsPage(page);
+  await studio.goto();
+  await page.getByTestId("language-switch").click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Announcement studio");
+  await expect(studio.kind("maintenance")).toHaveText("Maintenance / downtime");
+  await expect(studio.generate).toHaveText("Generate");
+  await studio.generate.click();
+  await expect(studio.error("department")).toHaveText("Required");
+  await page.getByTestId("language-switch").click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
+  await expect(studio.generate).toHaveText("生成公告");
+});
+
+test("the studio is reached from the chat's sidebar", async ({ chat, page }) => {
+  await chat.goto();
+  await page.getByTestId("sidebar").getByTestId("nav-announcements").click();
+  await expect(page).toHaveURL(/\/announcements$/);
+  await expect(new AnnouncementsPage(page).generate).toBeVisible();
 });

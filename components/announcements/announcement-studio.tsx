@@ -1,7 +1,9 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { LanguageSwitch } from "@/components/language-switch";
 import { ThemeToggle } from "@/components/theme-toggle";
@@ -14,6 +16,7 @@ import { ChannelCounts } from "./channel-counts";
 import { ExportBar } from "./export-bar";
 import { HistoryList } from "./history-list";
 import { NoticePreview } from "./notice-preview";
+import { announcementQuery } from "./queries";
 import { ReviseBar } from "./revise-bar";
 import { useStudio, type LoadedAnnouncement } from "./use-studio";
 import { VersionList } from "./version-list";
@@ -26,13 +29,48 @@ export type StudioInitial = LoadedAnnouncement;
 export function AnnouncementStudio({ initial }: { initial?: StudioInitial }) {
   const t = useTranslations("announcements");
   const locale = useLocale() as Locale;
-  const { state, generate, revise, select } = useStudio(initial);
+  const { state, generate, revise, select, load, reset } = useStudio(initial);
   const [form, setForm] = useState<Form>(() => initial?.form ?? emptyForm());
   const [tried, setTried] = useState(false);
   const errors = validateForm(form);
   const busy = state.status === "streaming" || state.status === "repairing";
   const selected = state.versions.find((v) => v.id === state.selectedId);
   const finished: Announcement | undefined = !busy && selected ? selected.content : undefined;
+
+  // Every server render of the page brings its own `initial`: opening the same announcement again
+  // from the list (after "new announcement" cleared it in place) shows it again.
+  const [shown, setShown] = useState(initial);
+  if (initial !== shown) {
+    setShown(initial);
+    if (initial) {
+      load(initial);
+      setForm(initial.form);
+      setTried(false);
+    }
+  }
+
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const openSaved = async (id: string) => {
+    const url = `/announcements?id=${encodeURIComponent(id)}`;
+    try {
+      const found = await queryClient.fetchQuery({ ...announcementQuery(id), staleTime: 0 });
+      load({ id, form: found.announcement.form, versions: found.versions });
+      setForm(found.announcement.form);
+      setTried(false);
+      window.history.replaceState(null, "", url);
+    } catch {
+      router.push(url);
+    }
+  };
+
+  // A blank studio in place (the address may already name the last announcement, so no navigation).
+  const startOver = () => {
+    reset();
+    setForm(emptyForm());
+    setTried(false);
+    window.history.replaceState(null, "", "/announcements");
+  };
 
   const onGenerate = () => {
     setTried(true);
@@ -50,12 +88,9 @@ export function AnnouncementStudio({ initial }: { initial?: StudioInitial }) {
           <h1 className="text-base font-semibold tracking-tight">{t("title")}</h1>
           <p className="hidden truncate text-sm text-muted-foreground md:block">{t("subtitle")}</p>
           <div className="ml-auto flex items-center gap-1">
-            <Link
-              href="/announcements"
-              className="rounded-lg px-3 py-1.5 text-sm text-muted-foreground hover:bg-muted hover:text-foreground"
-            >
+            <Button variant="ghost" size="sm" data-testid="announcement-new" onClick={startOver}>
               {t("newAnnouncement")}
-            </Link>
+            </Button>
             <Link
               href="/"
               className="rounded-lg px-3 py-1.5 text-sm text-muted-foreground hover:bg-muted hover:text-foreground"
@@ -90,7 +125,7 @@ export function AnnouncementStudio({ initial }: { initial?: StudioInitial }) {
               </Button>
             </form>
           </section>
-          <HistoryList currentId={state.announcementId} />
+          <HistoryList currentId={state.announcementId} onOpen={(id) => void openSaved(id)} />
         </div>
 
         {/* On wide screens the notice stays in view while the form scrolls. */}

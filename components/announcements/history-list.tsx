@@ -7,9 +7,9 @@ import { isKind } from "@/lib/announcements/kinds";
 import { cn } from "@/lib/utils";
 import { announcementListQuery } from "./queries";
 
-// The user's saved announcements; opening one shows its versions again.
+// The user's saved announcements; opening one shows its form and versions again, in place.
 
-export function HistoryList({ currentId }: { currentId: string | undefined }) {
+export function HistoryList({ currentId, onOpen }: { currentId: string | undefined; onOpen: (id: string) => void }) {
   const t = useTranslations("announcements");
   const format = useFormatter();
   const { data } = useQuery(announcementListQuery());
@@ -27,6 +27,12 @@ export function HistoryList({ currentId }: { currentId: string | undefined }) {
                 href={`/announcements?id=${encodeURIComponent(item.id)}`}
                 data-testid="history-item"
                 aria-current={item.id === currentId ? "page" : undefined}
+                onClick={(event) => {
+                  // A plain click opens it in place; a modified click (new tab) follows the link.
+                  if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+                  event.preventDefault();
+                  onOpen(item.id);
+                }}
                 className={cn(
                   "flex flex-col rounded-lg px-2.5 py-1.5 text-sm transition-colors hover:bg-muted",
                   item.id === currentId && "bg-primary-soft",

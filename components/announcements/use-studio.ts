@@ -157,10 +157,16 @@ export function useStudio(opened?: LoadedAnnouncement) {
     });
   }, []);
 
+  /** Shows a saved announcement (the page was asked for it again, e.g. from the list). */
+  const load = useCallback((found: LoadedAnnouncement) => {
+    abort.current?.abort();
+    setState(loaded(found));
+  }, []);
+
   const reset = useCallback(() => {
     abort.current?.abort();
     setState(initial);
   }, []);
 
-  return { state, generate, revise, select, reset };
+  return { state, generate, revise, select, load, reset };
 }
