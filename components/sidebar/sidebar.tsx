@@ -3,6 +3,7 @@
 import { useParams, useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { AnnouncementsLink } from "@/components/announcements/announcements-link";
 import { Button } from "@/components/ui/button";
 import { IconButton } from "@/components/ui/icon-button";
 import { CloseIcon, NewChatIcon } from "@/components/ui/icons";
@@ -62,6 +63,7 @@ export function Sidebar({ user }: { user: FrameUser }) {
             <NewChatIcon />
             {t("newChat")}
           </Button>
+          <AnnouncementsLink onClick={close} />
           <label className="relative block">
             <span className="sr-only">{t("search")}</span>
             <SearchIcon className="pointer-events-none absolute top-1/2 left-2.5 -translate-y-1/2 text-muted-foreground" />
