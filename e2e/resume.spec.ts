@@ -61,3 +61,29 @@ test("Stop still works after a reload: the upstream connection closes and the pa
   expect(stored).not.toContain("第299句。");
   expect(kept).toContain("第10句。");
 });
+
+test("the composer keeps each conversation's unsent draft across reloads", async ({ chat, sim, page }) => {
+  await sim.script({ kind: "stream", text: "好的。" });
+  await chat.goto();
+  await chat.askAndWait("第一个对话");
+  const first = page.url();
+  await chat.input.fill("写到一半的问题，还没发送");
+  await page.reload();
+  await expect(chat.input).toHaveValue("写到一半的问题，还没发送");
+
+  // Another (new) chat has its own, empty draft; its draft survives a reload too.
+  await chat.newChat.click();
+  await expect(chat.input).toHaveValue("");
+  await chat.input.fill("新对话里的草稿");
+  await page.reload();
+  await expect(chat.input).toHaveValue("新对话里的草稿");
+
+  await page.goto(first);
+  await expect(chat.input).toHaveValue("写到一半的问题，还没发送");
+  // Sending clears it for good.
+  await sim.script({ kind: "stream", text: "收到。" });
+  await chat.input.press("Enter");
+  await expect(chat.assistant()).toHaveAttribute("data-status", "done");
+  await page.reload();
+  await expect(chat.input).toHaveValue("");
+});

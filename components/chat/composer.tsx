@@ -16,6 +16,7 @@ import { useAttachments } from "./attachments/use-attachments";
 import { visionModelFor } from "./attachments/vision-model";
 import { VisionNotice } from "./attachments/vision-notice";
 import { useChatState } from "./chat-context";
+import { useDraft } from "./use-draft";
 import { createCompositionTracker, shouldSend, shouldStop, shouldSwallow } from "./composer-keys";
 import { ContextLimitNotice } from "./context-limit-notice";
 import { ContextMeter } from "./context-meter";
@@ -36,7 +37,7 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
   const tContext = useTranslations("context");
   const hintId = useId();
   const tImages = useTranslations("attachments");
-  const { send, stop, isBusy, model, modelInfo, setModel, context, messages, imagesOmitted, omitImages } =
+  const { chatId, send, stop, isBusy, model, modelInfo, setModel, context, messages, imagesOmitted, omitImages } =
     useChatState();
   const { data: catalog } = useModels();
   const attachments = useAttachments(catalog?.images);
@@ -59,7 +60,8 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
     !canAttach &&
     !imagesOmitted &&
     (conversationHasImages || attachments.state.items.length > 0);
-  const [draft, setDraft] = useState("");
+  // Kept per conversation across reloads (localStorage).
+  const [draft, setDraft] = useDraft(chatId);
   const [composition] = useState(createCompositionTracker);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   useAutosize(textareaRef, draft);
