@@ -1,6 +1,7 @@
 // `npm run bench:render [-- --quick] [--only=ours,streamdown,react-markdown] [--profile[=ours]] [--worktree]
 //  [--rebuild] [--write|--no-write] [--throttle=4] [--tps=100] [--tokens=N] [--streamdown-shiki]
-//  [--quiet-load=2.5] [--max-wait=300] [--app-dir=DIR] [--profile-only] [--with-renderer]`
+//  [--quiet-load=2.5] [--max-wait=300] [--app-dir=DIR] [--profile-only] [--with-renderer] [--trace[=ours]]`
+// --profile-only skips the measured runs and does only the --profile / --trace runs.
 //
 // Streams one deterministic Chinese markdown reply from the gateway simulator through the real app's /api/chat into
 // three renderers in Chromium with CPU throttling — the app itself ("ours"), (b) Streamdown and (a) react-markdown
@@ -18,6 +19,7 @@ import { buildPages, buildProbe } from "./build-pages";
 import { buildCorpus } from "./corpus";
 import { measureVariant, type VariantResult } from "./measure";
 import { startProfile, stopProfile, type ProfileSummary } from "./profile";
+import { startTrace, stopTrace, type TraceRow } from "./trace";
 import { profileLines, table, targetLines, targets, writeSection } from "./report";
 import { appProxy, pagesServer, type FrontDoor } from "./serve";
 
@@ -37,6 +39,7 @@ const tokens = Number(value("tokens") ?? (quick ? 2000 : 16000));
 // --with-renderer adds the diagnostic (c): the app's <Markdown> alone in the comparison pages' shell (+~3 min).
 const only = (value("only") ?? `ours,streamdown,react-markdown${flag("with-renderer") ? ",renderer" : ""}`).split(",");
 const profileTarget = flag("profile") ? (value("profile") ?? "ours") : null;
+const traceTarget = flag("trace") ? (value("trace") ?? "ours") : null;
 const write =
   flag("write") || (!quick && !flag("no-write") && !value("only") && !flag("profile-only") && tokens === 16000);
 const appDir = value("app-dir") ?? join(tmpdir(), "glm-render-bench", "app");
@@ -179,7 +182,12 @@ async function benchmark(): Promise<void> {
     ].filter((v) => only.includes(v.key));
 
     const prompt = "请写一篇关于流式对话界面渲染性能的技术长文，包含表格、代码和公式。";
-    const run = async (v: Variant, profile?: { file: string; out: { summary?: ProfileSummary } }) => {
+    type Hooks = Pick<Parameters<typeof measureVariant>[0], "beforeSend" | "afterSettle">;
+    const run = async (
+      v: Variant,
+      profile?: { file: string; out: { summary?: ProfileSummary } },
+      hooks: Hooks = {},
+    ) => {
       await waitForQuiet();
       sim.reset();
       log(`${v.name}: streaming${profile ? " (profiling)" : ""}… (load average ${loadavg()[0]?.toFixed(2)})`);
@@ -194,12 +202,12 @@ async function benchmark(): Promise<void> {
         probeSource,
         expectedStreamSeconds,
         script: async () => sim.script([{ kind: "stream", text: corpus.text }]),
-        beforeSend: profile ? (cdp) => startProfile(cdp) : undefined,
+        beforeSend: profile ? (cdp) => startProfile(cdp) : hooks.beforeSend,
         afterSettle: profile
           ? async (cdp) => {
               profile.out.summary = await stopProfile(cdp, profile.file, app.dir);
             }
-          : undefined,
+          : hooks.afterSettle,
       });
       // Other work on this machine skews the numbers: keep the load average with the result.
       result.load = loadavg()[1];
@@ -230,9 +238,29 @@ async function benchmark(): Promise<void> {
       profile = out.summary;
     }
 
+    // --trace[=key]: one more run under a CDP trace, for the main thread's time per event kind.
+    let traced: { name: string; rows: TraceRow[]; busyMs: number } | undefined;
+    const tracedVariant = traceTarget ? (variants.find((v) => v.key === traceTarget) ?? variants[0]) : undefined;
+    if (tracedVariant) {
+      await run(tracedVariant, undefined, {
+        beforeSend: (cdp) => startTrace(cdp),
+        afterSettle: async (cdp) => {
+          traced = { name: tracedVariant.name, ...(await stopTrace(cdp)) };
+        },
+      });
+      if (traced) {
+        console.log(
+          `${traced.name}: main-thread time by trace event (self), busy ${(traced.busyMs / 1000).toFixed(1)} s:`,
+        );
+        for (const r of traced.rows.slice(0, 18)) {
+          console.log(`  ${(r.ms / 1000).toFixed(2).padStart(7)} s  ${String(r.count).padStart(7)}×  ${r.name}`);
+        }
+      }
+    }
+
     const tableText = table(results);
     const targetList = targets(results, OURS);
-    console.log(`\n${tableText}\n`);
+    if (results.length) console.log(`\n${tableText}\n`);
     if (targetList.length) console.log(`${targetLines(targetList)}\n`);
     if (profile) console.log(`${profiled?.name} profile:\n${profileLines(profile, 20)}\n`);
     const oursResult = results.find((r) => r.name === OURS);
@@ -256,7 +284,7 @@ async function benchmark(): Promise<void> {
     writeFileSync(
       join(outDir, `render-results${quick ? "-quick" : ""}.json`),
       JSON.stringify(
-        { machine, corpus: { tokens: corpus.tokens, chars: corpus.chars }, app, results, profile },
+        { machine, corpus: { tokens: corpus.tokens, chars: corpus.chars }, app, results, profile, traced },
         null,
         2,
       ),
