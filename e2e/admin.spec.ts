@@ -49,6 +49,8 @@ test("the admin creates, disables, enables and resets staff, and sees usage and 
   await admin.row(email).getByTestId("toggle-banned").click();
   await expect(admin.row(email).getByTestId("user-status")).toHaveText("正常");
 
+  await admin.setTokenLimit(email, "5000");
+  await expect(admin.row(email).getByTestId("limit-tokens")).toHaveValue("5000");
   await admin.resetPassword(email, "second-password-2");
   expect(await signInStatus(baseURL!, email, "first-password-1")).toBe(401);
   expect(await signInStatus(baseURL!, email, "second-password-2")).toBe(200);

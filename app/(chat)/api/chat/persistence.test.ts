@@ -53,8 +53,8 @@ describe.each(DIALECTS)("conversation storage through POST /api/chat on %s", { t
 
   it("stores the question before the gateway answers and the reply while it streams, then its outcome", async () => {
     const id = nextChatId();
-    const chunks = Array.from({ length: 30 }, (_, i) => ({ content: `第${i}段。` }));
-    sim.script([{ kind: "stream", chunks, chunkDelayMs: 90, firstByteDelayMs: 400, usage: { prompt_tokens: 42 } }]);
+    const chunks = Array.from({ length: 25 }, (_, i) => ({ content: `第${i}段。` }));
+    sim.script([{ kind: "stream", chunks, chunkDelayMs: 70, firstByteDelayMs: 300, usage: { prompt_tokens: 42 } }]);
     const done = postChat(h, alice, { id, messages: [userMessage("慢慢回答", "q-1")] });
     // The gateway has not sent a byte yet: the question and an empty streaming reply exist.
     const early = await waitFor(async () => {
