@@ -37,6 +37,7 @@ test("the admin creates, disables, enables and resets staff, and sees usage and 
   // The reply's 150 tokens, and the title request's.
   const total = Number((await mine.locator("td").last().innerText()).replace(/,/g, ""));
   expect(total).toBeGreaterThanOrEqual(150);
+  await saveScreenshot(admin.page, "23-admin");
 
   const email = `new-${Date.now().toString(36)}@e2e.example.com`;
   await admin.createUser(email, "first-password-1");
@@ -54,8 +55,6 @@ test("the admin creates, disables, enables and resets staff, and sees usage and 
   await admin.resetPassword(email, "second-password-2");
   expect(await signInStatus(baseURL!, email, "first-password-1")).toBe(401);
   expect(await signInStatus(baseURL!, email, "second-password-2")).toBe(200);
-  await admin.page.mouse.move(0, 0);
-  await saveScreenshot(admin.page, "23-admin");
 
   // Staff are sent back to their chats.
   await page.goto("/admin");

@@ -47,3 +47,26 @@ test("the history is grouped by day: 今天, 昨天, 过去 7 天, 更早", asyn
   await expect(chat.assistant()).toContainText("关于服务器迁移方案的回答。");
   await saveScreenshot(page, "21-sidebar-history");
 });
+
+test.describe("on a phone (360×740)", () => {
+  test.use({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
+
+  test("the history is a drawer opened from the header, closed by picking a chat", async ({ chat, sim, page }) => {
+    const sidebar = new Sidebar(page);
+    await sim.script({ kind: "stream", text: "手机上的回答。" });
+    await chat.goto();
+    await chat.askAndWait("手机上的问题");
+    const id = page.url().split("/c/")[1]!;
+    await chat.newChat.click();
+    await expect(chat.messages).toHaveCount(0);
+    await expect(sidebar.root).toBeHidden();
+    await page.getByTestId("sidebar-open").click();
+    await expect(sidebar.root).toBeVisible();
+    // On a touch screen the item's actions are always shown.
+    await expect(sidebar.itemById(id).getByTestId("conversation-delete")).toBeVisible();
+    await sidebar.itemById(id).getByTestId("conversation-title").click();
+    await expect(page).toHaveURL(new RegExp(`/c/${id}$`));
+    await expect(sidebar.root).toBeHidden();
+    await expect(chat.assistant()).toContainText("手机上的回答。");
+  });
+});
