@@ -87,3 +87,25 @@ test("the composer keeps each conversation's unsent draft across reloads", async
   await page.reload();
   await expect(chat.input).toHaveValue("");
 });
+
+test("a reload while a cut reply is being continued keeps its first half and the rest arrives live", async ({
+  chat,
+  sim,
+  page,
+}) => {
+  await sim.script(
+    { kind: "stream", text: "第一部分写到这里", finishReason: "length" },
+    { kind: "stream", chunks: sentences(30), chunkDelayMs: 100 },
+  );
+  await chat.goto();
+  await chat.askAndWait("写一篇长文");
+  await chat.assistant().getByTestId("continue-button").click();
+  await expect(chat.assistant()).toContainText("第3句。");
+  await page.reload();
+  await expect(chat.assistant()).toContainText("第一部分写到这里");
+  await expect(chat.assistant()).toHaveAttribute("data-status", "streaming");
+  await expect(chat.assistant()).toContainText("第29句。", { timeout: 20_000 });
+  await expect(chat.assistant()).toContainText("第一部分写到这里");
+  await expect(chat.assistant()).toHaveAttribute("data-status", "done");
+  await expect(chat.messages).toHaveCount(2);
+});

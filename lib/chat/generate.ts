@@ -260,8 +260,15 @@ function partial(generation: Generation, usage: ChatUsage | undefined) {
   return { text: generation.text, reasoning: generation.reasoning, ...(usage ? { usage } : {}) };
 }
 
-/** The browser-facing body: replays the generation and follows it live. Closing it never stops the generation. */
-export function generationResponse(generation: Generation, headers: Record<string, string>): Response {
+/**
+ * The browser-facing body: replays the generation and follows it live. Closing it never stops the
+ * generation. `replay`: a page re-attaching (it also gets what a continued reply held before).
+ */
+export function generationResponse(
+  generation: Generation,
+  headers: Record<string, string>,
+  options: { replay?: boolean } = {},
+): Response {
   const encoder = new TextEncoder();
   let unsubscribe: (() => void) | undefined;
   const body = new ReadableStream<Uint8Array>({
@@ -280,7 +287,7 @@ export function generationResponse(generation: Generation, headers: Record<strin
         } catch {
           unsubscribe?.();
         }
-      });
+      }, options);
     },
     cancel() {
       unsubscribe?.();

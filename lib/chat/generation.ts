@@ -32,6 +32,12 @@ export class Generation {
   outcome: GenerationOutcome | undefined;
   /** Once the reply has called a tool: all its parts so far (steps, tool calls and results), for storing mid-way. */
   partsSoFar: () => ChatUIMessage["parts"] | undefined = () => undefined;
+  /**
+   * Frames that re-create what the reply held before this generation (a continued reply's first half).
+   * A replay starts from nothing, so it sends them after the start frame; the live response does not
+   * (the browser that asked to continue still shows that half).
+   */
+  replayPrelude: string[] = [];
 
   constructor(
     readonly chatId: string,
@@ -63,8 +69,11 @@ export class Generation {
   }
 
   /** Replays what was sent so far, then follows live frames until the end (null). */
-  subscribe(listener: FrameListener): () => void {
-    for (const frame of this.frames) listener(frame);
+  subscribe(listener: FrameListener, options: { replay?: boolean } = {}): () => void {
+    this.frames.forEach((frame, index) => {
+      listener(frame);
+      if (index === 0 && options.replay) for (const prelude of this.replayPrelude) listener(prelude);
+    });
     if (this.ended) {
       listener(null);
       return () => {};

@@ -106,7 +106,23 @@ export async function runTurn(input: RunTurnInput): Promise<Generation> {
     await writer.finish({ status: "error", text: "", reasoning: "", error: toAppError(err).toPayload() });
     throw err;
   }
+  if (continued) generation.replayPrelude = priorFrames(continued);
   return generation;
+}
+
+/** UI message stream frames that rebuild a stored reply's reasoning and text (ids kept apart from the live parts'). */
+function priorFrames(message: Turn["history"][number]): string[] {
+  const frame = (part: Record<string, unknown>) => `data: ${JSON.stringify(part)}\n\n`;
+  return (["reasoning", "text"] as const).flatMap((kind) => {
+    const text = partText(message, kind);
+    if (!text) return [];
+    const id = `${kind}-prior`;
+    return [
+      frame({ type: `${kind}-start`, id }),
+      frame({ type: `${kind}-delta`, id, delta: text }),
+      frame({ type: `${kind}-end`, id }),
+    ];
+  });
 }
 
 function partText(message: Turn["history"][number], type: "text" | "reasoning"): string {

@@ -152,6 +152,29 @@ describe.each(DIALECTS)("stop and stream on %s", { timeout: 60_000 }, (dialect) 
     expect((await streamAs(alice, quiet.id)).status).toBe(204);
   });
 
+  it("a page re-attaching to a continuation gets the reply's first half too; the live response does not", async () => {
+    sim.script([
+      { kind: "stream", text: "前半部分", finishReason: "length" },
+      { kind: "stream", text: "后半部分" },
+    ]);
+    const body = goodBody();
+    const cutId = String(partsOf((await postChat(h, alice, body)).text)[0]?.messageId);
+    const live = partsOf(
+      (
+        await postChat(h, alice, {
+          id: body.id,
+          continue: true,
+          messages: [{ id: cutId, role: "assistant", parts: [] }],
+        })
+      ).text,
+    );
+    const replayed = partsOf(await (await streamAs(alice, body.id)).text());
+    const deltas = (parts: Part[]) => parts.filter((p) => p.type === "text-delta").map((p) => p.delta);
+    expect(deltas(live).join("")).toBe("后半部分");
+    expect(deltas(replayed).join("")).toBe("前半部分后半部分");
+    expect(replayed[0]).toMatchObject({ type: "start", messageId: cutId });
+  });
+
   it("answers 404 not_found for an unknown chat and refuses a cross-origin stop", async () => {
     const response = await stopAs(alice, "no-such-chat");
     expect(response.status).toBe(404);

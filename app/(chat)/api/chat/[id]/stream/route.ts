@@ -15,7 +15,8 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
     const user = await requireUser(req);
     const { id } = await ctx.params;
     const generation = generationRegistry().get(id);
-    if (generation?.ownerId === user.id) return generationResponse(generation, { ...UI_STREAM_HEADERS });
+    if (generation?.ownerId === user.id)
+      return generationResponse(generation, { ...UI_STREAM_HEADERS }, { replay: true });
     const conversation = await getConversation(await ensureDatabase(), user.id, id);
     if (!conversation) throw new AppError("not_found");
     return new Response(null, { status: 204 });
