@@ -305,6 +305,10 @@ async function benchmark(): Promise<void> {
         "",
         tableText,
         "",
+        "Other engineers build and test on the same 2 CPUs: each variant waits (up to 5 min) for a 1-minute load " +
+          "average below 2.5 before it starts, and the last row shows the load it ran under. Heavy load changes " +
+          "the numbers in both directions (fewer, larger renders; longer frames), so compare variants of one run.",
+        "",
         "Targets for ours:",
         "",
         targetLines(targetList),
@@ -326,7 +330,8 @@ async function benchmark(): Promise<void> {
           (only.includes("renderer")
             ? " (c) is a diagnostic, not a target: the app's own `<Markdown>` (components/markdown) in the comparison " +
               "pages' minimal shell, so the difference between ours and (c) is what the rest of the chat screen costs " +
-              "per streamed update."
+              "per streamed update (one difference: the comparison bundle has no module worker, so (c) highlights code " +
+              "with Shiki on the main thread, the app's own fallback)."
             : ""),
         ...(profile ? ["", `Profile of ${profiled?.name} (separate run):`, "", profileLines(profile)] : []),
       ].join("\n");
