@@ -226,7 +226,7 @@ const SPECS = {
   upstream_unavailable: {
     status: 503,
     retryable: true,
-    "zh-CN": "模型服务暂时不可用（已重试 {attempts} 次），请稍后再试。",
+    "zh-CN": "模型服务暂时不可用（已尝试 {attempts} 次），请稍后再试。",
     en: "The model service is unavailable (tried {attempts} times). Try again in a moment.",
   },
   stream_interrupted: {

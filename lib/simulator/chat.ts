@@ -53,11 +53,13 @@ export function handleChat(
   let plan: Plan;
   let headers = rate;
   let firstByteDelay = 0;
+  let dropAtByte: number | undefined;
   if (script?.kind === "json") plan = fixedContentPlan(ctx, script.content);
   else if (script?.kind === "stream") {
     plan = scriptedPlan(ctx, script);
     headers = { ...rate, ...lowerKeys(script.headers) };
     firstByteDelay = script.firstByteDelayMs ?? 0;
+    dropAtByte = script.dropAtByte;
   } else plan = demoPlan(ctx);
 
   let timer: NodeJS.Timeout | null = null;
@@ -88,13 +90,19 @@ export function handleChat(
         "x-request-id": ident.id,
       });
       res.flushHeaders();
-      cancelPlay = playStream(res, ident, plan.steps, {
-        onChunk: () => void entry.chunksSent++,
-        onEnd: (how) => {
-          if (how === "drop") serverClosed = true;
-          else entry.completed = true;
+      cancelPlay = playStream(
+        res,
+        ident,
+        plan.steps,
+        {
+          onChunk: () => void entry.chunksSent++,
+          onEnd: (how) => {
+            if (how === "drop") serverClosed = true;
+            else entry.completed = true;
+          },
         },
-      });
+        dropAtByte === undefined ? {} : { dropAtByte },
+      );
     };
     if (firstByteDelay > 0) timer = setTimeout(begin, firstByteDelay);
     else begin();
@@ -105,7 +113,7 @@ export function handleChat(
   timer = setTimeout(
     () => {
       timer = null;
-      const drop = plan.steps.some((s) => s.type === "drop");
+      const drop = dropAtByte !== undefined || plan.steps.some((s) => s.type === "drop");
       const err = plan.steps.find((s) => s.type === "error");
       if (drop) {
         serverClosed = true;

@@ -21,6 +21,9 @@ export class ScriptQueue {
         return `responses[${i}].status is required`;
       if (kind === "json" && typeof (r as { content?: unknown }).content !== "string")
         return `responses[${i}].content must be a string`;
+      const byte = (r as { dropAtByte?: unknown }).dropAtByte;
+      if (byte !== undefined && (typeof byte !== "number" || !Number.isInteger(byte) || byte < 0))
+        return `responses[${i}].dropAtByte must be a whole number of bytes, 0 or more`;
     }
     for (const r of list as ScriptedResponse[])
       this.items.push({ response: r, left: Math.max(1, Math.floor(r.times ?? 1)) });

@@ -47,6 +47,12 @@ export interface ScriptedStream {
   errorFrame?: ScriptedErrorFrame;
   /** Destroy the socket after this many chunks (no finish chunk beyond that point, no [DONE]). */
   dropAfter?: number;
+  /**
+   * Destroy the socket once exactly this many bytes of the SSE body are written, wherever that falls:
+   * inside a frame, even inside a multi-byte character (the connection dropped at a random byte).
+   * A value past the body's end never fires. For `stream:false` it drops like `dropAfter`.
+   */
+  dropAtByte?: number;
   /** Pause for stallMs (default 5000) after this many chunks, then carry on. */
   stallAfter?: number;
   stallMs?: number;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { WireCompletion } from "../gateway/wire";
+import type { WireChunk, WireCompletion } from "../gateway/wire";
 import type { ScriptedResponse } from "./script-types";
 import { createSimulator, type Simulator } from "./server";
-import { chat, joined, readSse, requests, waitForLast } from "./test-utils";
+import { chat, joined, rawBody, readSse, requests, waitForLast } from "./test-utils";
 
 const req = (extra: Record<string, unknown> = {}) => ({
   model: "glm-5-1",
@@ -175,6 +175,87 @@ describe("scripted responses", () => {
       closedEarly: false,
       chunksSent: 2,
     });
+  });
+
+  it("stream: dropAtByte cuts the body at exactly that byte, inside a frame and inside a character", async () => {
+    const chunks = ["甲乙", "丙丁", "戊己"].map((content) => ({ content }));
+    // Measure the body once, then cut inside the second frame's second character (3 UTF-8 bytes each).
+    await script({ kind: "stream", chunks });
+    const whole = await rawBody(await chat(sim.url, req()));
+    expect(whole.broken).toBe(false);
+    const text = new TextDecoder().decode(whole.bytes);
+    const second = Buffer.byteLength(text.slice(0, text.indexOf("丙丁") + 1));
+    const cut = second + 1;
+
+    await script({ kind: "stream", chunks, dropAtByte: cut });
+    const got = await rawBody(await chat(sim.url, req()));
+    expect(got.broken).toBe(true);
+    expect(got.bytes.length).toBe(cut);
+    // Same identity length per request, so the bytes before the cut match the whole body's.
+    const decoded = new TextDecoder().decode(got.bytes.subarray(0, second));
+    expect(decoded.endsWith("丙")).toBe(true);
+    const frames = decoded.split("\n\n").slice(0, -1);
+    expect(frames).toHaveLength(1);
+    expect(await waitForLast(sim.url, (r) => r.status === 200 && !r.completed)).toMatchObject({
+      completed: false,
+      closedEarly: false,
+      chunksSent: 1,
+    });
+  });
+
+  it("stream: dropAtByte at any byte leaves a prefix of the body, whole frames parsed, never [DONE]", async () => {
+    const chunks = Array.from({ length: 6 }, (_, n) => ({ content: `第${n}段。` }));
+    await script({ kind: "stream", chunks });
+    const whole = await rawBody(await chat(sim.url, req()));
+    const total = whole.bytes.length;
+    const offsets = [
+      0,
+      1,
+      5,
+      50,
+      total - 1,
+      ...Array.from({ length: 12 }, (_, n) => Math.floor(((n + 1) * total) / 13)),
+    ];
+    for (const cut of offsets) {
+      await script({ kind: "stream", chunks, dropAtByte: cut });
+      const got = await rawBody(await chat(sim.url, req()));
+      expect(got.bytes.length, `cut at ${cut}`).toBe(cut);
+      expect(got.broken).toBe(true);
+      const text = new TextDecoder().decode(got.bytes);
+      expect(text).not.toContain("data: [DONE]\n\n");
+      const contents = text
+        .split("\n\n")
+        .slice(0, -1)
+        .map((f) => (JSON.parse(f.slice("data: ".length)) as WireChunk).choices[0]?.delta.content ?? "");
+      expect(chunks.map((c) => c.content).join("")).toContain(contents.join(""));
+      expect(
+        chunks
+          .map((c) => c.content)
+          .join("")
+          .startsWith(contents.join("")),
+      ).toBe(true);
+    }
+    // Past the end it never fires: the stream completes.
+    await script({ kind: "stream", chunks, dropAtByte: total + 10 });
+    const after = await rawBody(await chat(sim.url, req()));
+    expect(after.broken).toBe(false);
+    expect(new TextDecoder().decode(after.bytes)).toContain("data: [DONE]");
+  });
+
+  it("stream: dropAtByte must be a whole number of bytes", async () => {
+    for (const dropAtByte of [-1, 1.5, "10"]) {
+      const res = await fetch(`${sim.url}/__control/script`, {
+        method: "POST",
+        body: JSON.stringify({ responses: [{ kind: "stream", text: "a", dropAtByte }] }),
+      });
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain("dropAtByte");
+    }
+  });
+
+  it("stream: dropAtByte on a stream:false request drops the connection", async () => {
+    await script({ kind: "stream", text: "好", dropAtByte: 10 });
+    await expect(chat(sim.url, req({ stream: false }))).rejects.toThrow();
   });
 
   it("stream: stallAfter pauses mid-stream and firstByteDelayMs delays the headers", async () => {

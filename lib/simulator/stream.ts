@@ -20,6 +20,7 @@ export interface StreamIdentity {
 }
 
 export interface PlayHooks {
+  /** A chunk frame was handed to the socket (with dropAtByte, only frames written whole count). */
   onChunk(): void;
   /** "done" after [DONE], "error" after a terminal error frame, "drop" when we destroyed the socket. */
   onEnd(how: "done" | "error" | "drop"): void;
@@ -29,14 +30,74 @@ export function isChunkStep(s: Step): boolean {
   return s.type === "delta" || s.type === "finish" || s.type === "usage";
 }
 
+export interface PlayOptions {
+  /**
+   * Destroy the socket once exactly this many body bytes are written: the cut may fall inside a
+   * frame or inside a multi-byte character. Past the body's end it never fires.
+   */
+  dropAtByte?: number;
+}
+
 /** Starts writing steps to an SSE response whose headers are already sent; returns a cancel function. */
-export function playStream(res: ServerResponse, ident: StreamIdentity, steps: Step[], hooks: PlayHooks): () => void {
+export function playStream(
+  res: ServerResponse,
+  ident: StreamIdentity,
+  steps: Step[],
+  hooks: PlayHooks,
+  options: PlayOptions = {},
+): () => void {
   const head = `{"id":"${ident.id}","object":"chat.completion.chunk","created":${ident.created},"model":${JSON.stringify(ident.model)},`;
   const deltaHead = `data: ${head}"choices":[{"index":0,"delta":{"role":"assistant"`;
   let i = 0;
   let due = performance.now();
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
+  const dropAt = options.dropAtByte === undefined ? undefined : Math.max(0, Math.floor(options.dropAtByte));
+  let written = 0;
+  // Chunk frames in the current write, counted once it is sent; with a byte cut, where each frame ends.
+  let pendingChunks = 0;
+  let pendingEnds: number[] = [];
+
+  /** Destroys the socket after what was written reaches the client, as on a real broken connection. */
+  const destroyAfter = (last: Buffer | string) => {
+    stopped = true;
+    hooks.onEnd("drop");
+    const kill = () => res.destroy();
+    const sock = res.socket;
+    if (last.length > 0) res.write(last, kill);
+    else if (sock && sock.writableLength > 0) sock.once("drain", kill);
+    else kill();
+  };
+
+  /**
+   * Writes `text`, then ends the response or destroys the socket; false when the socket is going down
+   * (asked for, or the byte cut fell inside `text`).
+   */
+  const send = (text: string, then: "write" | "end" | "drop"): boolean => {
+    const count = pendingChunks;
+    const ends = pendingEnds;
+    pendingChunks = 0;
+    pendingEnds = [];
+    let out: string | Buffer = text;
+    if (dropAt !== undefined) {
+      const bytes = Buffer.from(text, "utf8");
+      if (written + bytes.length >= dropAt && !(then === "write" && bytes.length === 0)) {
+        const keep = dropAt - written;
+        written = dropAt;
+        // Only the chunk frames that fit whole before the cut count as sent.
+        for (const frameEnd of ends) if (frameEnd <= keep) hooks.onChunk();
+        destroyAfter(bytes.subarray(0, keep));
+        return false;
+      }
+      written += bytes.length;
+      out = bytes;
+    }
+    for (let n = 0; n < count; n++) hooks.onChunk();
+    if (then === "end") res.end(out);
+    else if (then === "drop") destroyAfter(out);
+    else if (out.length > 0) res.write(out);
+    return then !== "drop";
+  };
 
   const frame = (s: Step): string => {
     switch (s.type) {
@@ -71,32 +132,29 @@ export function playStream(res: ServerResponse, ident: StreamIdentity, steps: St
       due += s.delay;
       i++;
       if (s.type === "drop") {
-        stopped = true;
-        hooks.onEnd("drop");
-        // Let what was "sent" reach the client first, as on a real broken connection.
-        const kill = () => res.destroy();
-        const sock = res.socket;
-        if (buf) res.write(buf, kill);
-        else if (sock && sock.writableLength > 0) sock.once("drain", kill);
-        else kill();
+        // What was "sent" reaches the client first (unless a byte cut comes sooner), then the socket dies.
+        send(buf, "drop");
         return;
       }
       if (s.type === "done") {
-        res.end(`${buf}data: [DONE]\n\n`);
-        stopped = true;
-        hooks.onEnd("done");
+        if (send(`${buf}data: [DONE]\n\n`, "end")) {
+          stopped = true;
+          hooks.onEnd("done");
+        }
         return;
       }
       buf += frame(s);
       if (s.type === "error") {
-        res.end(buf);
-        stopped = true;
-        hooks.onEnd("error");
+        if (send(buf, "end")) {
+          stopped = true;
+          hooks.onEnd("error");
+        }
         return;
       }
-      hooks.onChunk();
+      pendingChunks++;
+      if (dropAt !== undefined) pendingEnds.push(Buffer.byteLength(buf));
     }
-    if (buf) res.write(buf);
+    if (buf && !send(buf, "write")) return;
     const next = steps[i];
     if (next) timer = setTimeout(tick, Math.max(0, due + next.delay - performance.now()));
   };

@@ -70,6 +70,23 @@ export async function readSse(
   return out;
 }
 
+/** Every body byte as it arrived, until the end or until the connection broke. */
+export async function rawBody(res: Response): Promise<{ bytes: Uint8Array; broken: boolean }> {
+  const parts: Uint8Array[] = [];
+  let broken = false;
+  const reader = res.body!.getReader();
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      parts.push(value);
+    }
+  } catch {
+    broken = true;
+  }
+  return { bytes: Buffer.concat(parts), broken };
+}
+
 export function joined(chunks: WireChunk[], field: "content" | "reasoning_content"): string {
   return chunks.map((c) => c.choices[0]?.delta[field] ?? "").join("");
 }
