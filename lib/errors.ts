@@ -247,6 +247,13 @@ const SPECS = {
     "zh-CN": "模型网关返回了意外的错误（{detail}），请稍后再试。",
     en: "The model gateway returned an unexpected error ({detail}). Try again later.",
   },
+  // The browser's own connection to this server broke (or something in between answered instead).
+  connection_lost: {
+    status: 502,
+    retryable: true,
+    "zh-CN": "与服务器的连接中断，已显示收到的部分。请检查网络后刷新页面查看已保存的回答，或点击重试。",
+    en: "The connection to the server was lost; what arrived is shown. Check your network and reload the page to see the saved reply, or retry.",
+  },
   internal: {
     status: 500,
     retryable: true,
@@ -314,7 +321,9 @@ export function toAppError(err: unknown): AppError {
 
 /**
  * Reads an error as the browser receives it — a JSON body `{error: payload}`, a bare payload
- * (stream errorText), or anything else — back into a payload it can show.
+ * (stream errorText), or anything else — back into a payload it can show. This server always
+ * answers with a payload, so anything else ("network error", "Failed to fetch", a proxy's HTML
+ * page) means the connection to it broke: connection_lost, never blamed on the model gateway.
  */
 export function parseErrorPayload(raw: string): AppErrorPayload {
   try {
@@ -328,5 +337,5 @@ export function parseErrorPayload(raw: string): AppErrorPayload {
   } catch {
     // not JSON: fall through
   }
-  return new AppError("upstream_error", { detail: raw.slice(0, 200) || "unknown" }).toPayload();
+  return new AppError("connection_lost").toPayload();
 }
