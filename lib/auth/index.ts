@@ -5,6 +5,7 @@ import { findUserByEmail, setUserRole, storedAuthSecret } from "@/lib/db/queries
 import { serverEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { ADMIN_ROLE, createAuth, OIDC_PROVIDER_ID, type Auth } from "./options";
+import { cachedSession } from "./session-cache";
 
 // The auth instance (created after the database is ready) and the checks route handlers use:
 // requireUser(req) → the signed-in staff member or 401, requireAdmin(req) → the admin or 403.
@@ -75,11 +76,19 @@ export function toSessionUser(user: { id: string; email: string; name: string; r
   };
 }
 
-/** The signed-in user, or AppError unauthorized (401). Banned users have no session. */
+/**
+ * The signed-in user, or AppError unauthorized (401). Banned users have no session. Remembered for a
+ * few seconds per session cookie, forgotten at once on any auth change (lib/auth/session-cache.ts).
+ */
 export async function requireUser(req: Request | Headers, auth?: Auth): Promise<SessionUser> {
-  const session = await getSession(req instanceof Headers ? req : req.headers, auth);
-  if (!session || session.user.banned) throw new AppError("unauthorized");
-  return toSessionUser(session.user);
+  const headers = req instanceof Headers ? req : req.headers;
+  const instance = auth ?? (await getAuth());
+  const user = await cachedSession(instance, headers.get("cookie"), async () => {
+    const session = await getSession(headers, instance);
+    return session && !session.user.banned ? toSessionUser(session.user) : null;
+  });
+  if (!user) throw new AppError("unauthorized");
+  return user;
 }
 
 /** The signed-in admin: unauthorized (401) without a session, forbidden (403) for staff. */

@@ -9,6 +9,7 @@ import type { Db } from "@/lib/db/client";
 import { adminExists, claimFirstAdmin } from "@/lib/db/queries/accounts";
 import type { ServerEnv } from "@/lib/env";
 import { AUTH_COOKIE_PREFIX } from "./cookie";
+import { forgetSessions } from "./session-cache";
 
 // better-auth, configured once: email and password for staff accounts created by an admin (no open
 // sign-up, except that the very first account of a fresh install signs up and becomes the admin),
@@ -95,7 +96,13 @@ export function authOptions({ db, config, secret }: AuthDeps) {
       accountLinking: { enabled: true, trustedProviders: oidc ? [OIDC_PROVIDER_ID] : [] },
     },
     telemetry: { enabled: false },
-    hooks: { before: firstAdminGate(db) },
+    hooks: {
+      before: firstAdminGate(db),
+      // requireUser remembers sessions for a few seconds: any change (sign-in/out, ban, password, revoke) forgets them.
+      after: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== "/get-session") forgetSessions();
+      }),
+    },
     databaseHooks: {
       user: {
         create: {
