@@ -73,24 +73,43 @@ export async function quotaStatus(db: Db, userId: string, options: QuotaOptions 
   return { day, usedTokens, resetAtMs: nextShanghaiMidnight(now), streaming, ...limits };
 }
 
+/** What checkQuota found; a count is null when its limit is unlimited (then it is not counted at all). */
+export type QuotaCheck = Omit<QuotaStatus, "usedTokens" | "streaming"> & {
+  usedTokens: number | null;
+  streaming: number | null;
+};
+
 /**
  * Throws quota_tokens_exceeded (used/limit/resetAt) or quota_concurrency_exceeded (limit) when the
- * user may not start another reply now; returns the status otherwise.
+ * user may not start another reply now; returns what it counted otherwise. Runs before every reply,
+ * so it only counts what a limit needs.
  */
-export async function checkQuota(db: Db, userId: string, options: QuotaOptions = {}): Promise<QuotaStatus> {
-  const status = await quotaStatus(db, userId, options);
-  if (status.tokensPerDay !== null && status.usedTokens >= status.tokensPerDay) {
+export async function checkQuota(db: Db, userId: string, options: QuotaOptions = {}): Promise<QuotaCheck> {
+  const now = options.now ?? Date.now();
+  const day = shanghaiDay(now);
+  const limits = await effectiveLimits(db, userId, options.defaults);
+  const [usedTokens, streaming] = await Promise.all([
+    limits.tokensPerDay === null ? null : tokensUsedOn(db, userId, day),
+    limits.maxConcurrent === null
+      ? null
+      : countStreamingReplies(db, userId, {
+          freshSince: now - REPLY_STALE_MS,
+          ...(options.ignoreConversationId ? { ignoreConversationId: options.ignoreConversationId } : {}),
+        }),
+  ]);
+  const resetAtMs = nextShanghaiMidnight(now);
+  if (limits.tokensPerDay !== null && usedTokens !== null && usedTokens >= limits.tokensPerDay) {
     throw new AppError("quota_tokens_exceeded", {
-      used: status.usedTokens,
-      limit: status.tokensPerDay,
-      resetAt: formatShanghai(status.resetAtMs),
-      resetAtMs: status.resetAtMs,
+      used: usedTokens,
+      limit: limits.tokensPerDay,
+      resetAt: formatShanghai(resetAtMs),
+      resetAtMs,
     });
   }
-  if (status.maxConcurrent !== null && status.streaming >= status.maxConcurrent) {
-    throw new AppError("quota_concurrency_exceeded", { limit: status.maxConcurrent });
+  if (limits.maxConcurrent !== null && streaming !== null && streaming >= limits.maxConcurrent) {
+    throw new AppError("quota_concurrency_exceeded", { limit: limits.maxConcurrent });
   }
-  return status;
+  return { day, usedTokens, resetAtMs, streaming, ...limits };
 }
 
 /** Records a reply's token usage on the Shanghai day it finished. Idempotent per message id. */

@@ -8,7 +8,30 @@ export interface UserLimits {
   maxConcurrent: number | null;
 }
 
-export async function getUserLimits(db: Db, userId: string): Promise<UserLimits> {
+/**
+ * Overrides are read before every reply: each user's is remembered for LIMITS_CACHE_MS (per database
+ * handle). setUserLimits forgets it at once; another instance sharing a PostgreSQL database sees an
+ * admin's change within LIMITS_CACHE_MS.
+ */
+export const LIMITS_CACHE_MS = 5_000;
+const limitsCache = new WeakMap<Db, Map<string, { until: number; value: Promise<UserLimits> }>>();
+
+export function getUserLimits(db: Db, userId: string, now = Date.now()): Promise<UserLimits> {
+  let cache = limitsCache.get(db);
+  if (!cache) limitsCache.set(db, (cache = new Map()));
+  const hit = cache.get(userId);
+  if (hit && hit.until > now) return hit.value;
+  const value = readUserLimits(db, userId);
+  const entry = { until: now + LIMITS_CACHE_MS, value };
+  if (cache.size >= 10_000) cache.clear();
+  cache.set(userId, entry);
+  value.catch(() => {
+    if (cache.get(userId) === entry) cache.delete(userId);
+  });
+  return value;
+}
+
+async function readUserLimits(db: Db, userId: string): Promise<UserLimits> {
   const row = await db.kysely
     .selectFrom("user_limits")
     .select(["tokens_per_day", "max_concurrent"])
@@ -22,11 +45,17 @@ export async function getUserLimits(db: Db, userId: string): Promise<UserLimits>
 
 export async function setUserLimits(db: Db, userId: string, limits: UserLimits, now = Date.now()): Promise<void> {
   const values = { tokens_per_day: limits.tokensPerDay, max_concurrent: limits.maxConcurrent, updated_at: now };
-  await db.kysely
-    .insertInto("user_limits")
-    .values({ user_id: userId, ...values })
-    .onConflict((oc) => oc.column("user_id").doUpdateSet(values))
-    .execute();
+  limitsCache.get(db)?.delete(userId);
+  try {
+    await db.kysely
+      .insertInto("user_limits")
+      .values({ user_id: userId, ...values })
+      .onConflict((oc) => oc.column("user_id").doUpdateSet(values))
+      .execute();
+  } finally {
+    // Also a read that started while this write ran.
+    limitsCache.get(db)?.delete(userId);
+  }
 }
 
 /** Every override, for the admin screen. */
