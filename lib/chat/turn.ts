@@ -109,7 +109,8 @@ export async function prepareTurn(db: Db, userId: string, request: TurnRequest):
       settings: request.settings,
     });
   }
-  let stored = await listMessages(db, userId, conversation.id);
+  // A chat nothing was ever added to (a new chat's first question) has nothing to read.
+  let stored = conversation.messageCount === 0 ? [] : await listMessages(db, userId, conversation.id);
   if (request.firstMessageId && (await dropOldest(db, userId, stored, request))) {
     stored = await listMessages(db, userId, conversation.id);
   }
@@ -140,8 +141,10 @@ export async function prepareTurn(db: Db, userId: string, request: TurnRequest):
     throw new AppError("too_many_messages", { limit: request.maxMessages });
   }
   if (dropFrom) await deleteMessagesFrom(db, userId, conversation.id, dropFrom.id);
-  if (append) await appendUserMessage(db, userId, conversation.id, { id: incoming.id, parts: userParts(incoming) });
-  stored = await listMessages(db, userId, conversation.id);
+  // What is stored now: what was kept, and the question appended after it (newest seq).
+  stored = append
+    ? [...kept, await appendUserMessage(db, userId, conversation.id, { id: incoming.id, parts: userParts(incoming) })]
+    : kept;
   if (stored.at(-1)?.role !== "user") throw new AppError("empty_message");
   return {
     conversation,
