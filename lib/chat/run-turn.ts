@@ -8,7 +8,7 @@ import type { WireChatRequest } from "@/lib/gateway/wire";
 import { recordUsage } from "@/lib/quota";
 import { startGeneration, type GenerateInput } from "./generate";
 import type { Generation, GenerationOutcome } from "./generation";
-import { generateTitle } from "./title-job";
+import { queueTitle } from "./title-job";
 import type { Turn } from "./turn";
 
 // Starts the reply of a prepared turn and keeps it in the database: the row exists before the
@@ -77,7 +77,7 @@ export async function runTurn(input: RunTurnInput): Promise<Generation> {
       }
       if (turn.firstReply && outcome.status === "done") {
         const question = turn.history.findLast((m) => m.role === "user")?.text ?? "";
-        await generateTitle({
+        await queueTitle({
           db,
           userId,
           conversationId: turn.conversation.id,

@@ -24,6 +24,29 @@ export interface TitleJob {
   options?: Partial<CompleteOptions>;
 }
 
+/** Title requests in flight at once; more wait their turn. */
+export const TITLE_CONCURRENCY = 4;
+let titlesRunning = 0;
+const titlesWaiting: Array<() => void> = [];
+
+/**
+ * Names the chat in the background, after the reply: low priority (it starts after pending I/O) and at
+ * most TITLE_CONCURRENCY at a time, so that many replies ending together do not send a burst of title
+ * requests to the gateway while other replies are still streaming.
+ */
+export async function queueTitle(job: TitleJob): Promise<string | undefined> {
+  if (titlesRunning < TITLE_CONCURRENCY) titlesRunning++;
+  else await new Promise<void>((resolve) => titlesWaiting.push(resolve)); // the slot is handed over
+  try {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return await generateTitle(job);
+  } finally {
+    const next = titlesWaiting.shift();
+    if (next) next();
+    else titlesRunning--;
+  }
+}
+
 /** Returns the title set, or undefined when the user renamed the chat meanwhile (or it is gone). */
 export async function generateTitle(job: TitleJob): Promise<string | undefined> {
   const language = titleLanguage(job.question);
