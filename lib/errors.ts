@@ -100,6 +100,12 @@ const SPECS = {
     "zh-CN": "图片尺寸 {width}×{height} 像素超出上限（{max}×{max} 像素）。请缩小后再上传。",
     en: "The image is {width}×{height} px; the limit is {max}×{max} px. Make it smaller, then upload.",
   },
+  images_busy: {
+    status: 429,
+    retryable: true,
+    "zh-CN": "服务器正在处理较多图片，请稍等几秒再上传。",
+    en: "The server is busy with other images. Wait a few seconds, then upload again.",
+  },
   image_missing: {
     status: 400,
     retryable: false,

@@ -45,11 +45,19 @@ const FORMAT_LABEL: Record<SniffedFormat, string> = {
 
 // Two cores: decoding several large images at once would starve the streaming replies.
 const MAX_CONCURRENT = 2;
+/**
+ * Uploads that may wait for a slot; beyond that they are refused (retryable) instead of queueing
+ * without bound — each waiting upload holds up to 5 MB, and a burst of them would exhaust memory.
+ */
+export const MAX_WAITING = 16;
 let running = 0;
 const waiting: Array<() => void> = [];
 
 async function withSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
+  if (running >= MAX_CONCURRENT) {
+    if (waiting.length >= MAX_WAITING) throw new AppError("images_busy");
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  }
   running++;
   try {
     return await work();
@@ -131,9 +139,14 @@ async function reencode(
     if (err instanceof AppError) throw err;
     // sharp's message says which limit or which damage; the user gets the plain version.
     if (err instanceof Error && /pixel limit/i.test(err.message)) {
+      // The header we read may understate it (a GIF's frame can be larger than its screen): name
+      // the size the decoder saw.
+      const seen = await sharp(input, { limitInputPixels: false, animated: false })
+        .metadata()
+        .catch(() => stored);
       throw new AppError("image_dimensions_too_large", {
-        width: stored.width,
-        height: stored.height,
+        width: Math.max(seen.width ?? 0, stored.width),
+        height: Math.max(seen.height ?? 0, stored.height),
         max: GATEWAY_MAX_IMAGE_SIDE,
       });
     }
