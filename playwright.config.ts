@@ -17,11 +17,19 @@ export const E2E = {
   canaryKey: "sk-byts-canary-7f3a9c2e5b1d4f60",
   adminEmail: "admin@e2e.example.com",
   adminPassword: "e2e-admin-password",
+  /** Must match e2e/servers/oidc.mjs. */
+  oidcClientSecret: "e2e-oidc-client-secret",
+  /** The main instance signs sessions with it (the others generate theirs). */
+  betterAuthSecret: "e2e-better-auth-secret-5c1e0d7a9b3f42e8",
+  /** Every password e2e/auth.ts makes starts with it, so the log scan recognises them all. */
+  fixturePasswordPrefix: "e2e-pw-",
   /** Password sign-ins per client IP per minute on the main instance (the sign-in spec trips it). */
   signInPerMinute: 5,
   /** Where the SQLite instances keep their databases (deleted when each starts). */
   dataDir: path.join(tmpdir(), "glm-chat-e2e"),
 };
+/** Each app instance's stdout + stderr for the whole run, scanned for secrets by e2e/global-teardown.ts. */
+export const appLogFile = (port: number) => path.join(E2E.dataDir, "logs", `app-${port}.log`);
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const startApp = "node e2e/servers/start-app.mjs";
@@ -31,6 +39,7 @@ const appEnv = (port: number) => ({
   ADMIN_PASSWORD: E2E.adminPassword,
   DATABASE_URL: `file:${path.join(E2E.dataDir, `e2e-${port}.db`)}`,
   QUOTA_TOKENS_PER_DAY: "0",
+  E2E_LOG_FILE: appLogFile(port),
 });
 const gatewayEnv = {
   BYTESPIKE_API_KEY: E2E.canaryKey,
@@ -63,6 +72,8 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   forbidOnly: !!process.env.CI,
+  // Scans the app servers' logs for secrets after the last spec; an error there fails the run.
+  globalTeardown: "./e2e/global-teardown.ts",
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
   use: {
     baseURL: `http://127.0.0.1:${E2E.appPort}`,
@@ -105,7 +116,8 @@ export default defineConfig({
         AUTH_SIGN_IN_PER_MINUTE: String(E2E.signInPerMinute),
         OIDC_ISSUER: `http://127.0.0.1:${E2E.oidcPort}`,
         OIDC_CLIENT_ID: "glm-chat-e2e",
-        OIDC_CLIENT_SECRET: "e2e-oidc-client-secret",
+        OIDC_CLIENT_SECRET: E2E.oidcClientSecret,
+        BETTER_AUTH_SECRET: E2E.betterAuthSecret,
         OIDC_PROVIDER_NAME: "公司统一身份",
       },
       reuseExistingServer: false,

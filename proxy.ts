@@ -1,21 +1,68 @@
 import { getSessionCookie } from "better-auth/cookies";
+import { createHash } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { AUTH_COOKIE_PREFIX, SIGN_IN_PATH } from "@/lib/auth/cookie";
 import { AppError } from "@/lib/errors";
+import { THEME_SCRIPT } from "@/lib/theme";
 
 // The first gate, and only an optimistic one: no session cookie at all → pages go to the sign-in
 // page and API routes answer 401. Every page and route still checks the session itself
 // (requireUser / requirePageUser), so a forged cookie gets no further than this.
+//
+// It also gives every page its Content-Security-Policy with a fresh nonce: Next.js reads the nonce
+// from the request's CSP header and puts it on its own scripts, so only scripts the server sent run.
+// The static security headers (nosniff, Referrer-Policy, …) and the API routes' CSP are set for
+// every path in next.config.mjs.
 
 const PUBLIC_PREFIXES = [SIGN_IN_PATH, "/api/auth/"];
 
+/** The theme script in the root layout (lib/theme.ts) runs before first paint, allowed by its hash. */
+const THEME_SCRIPT_HASH = `'sha256-${createHash("sha256").update(THEME_SCRIPT).digest("base64")}'`;
+
+/**
+ * The pages' policy. script-src: only scripts carrying this response's nonce, the theme script, and
+ * what those load ('strict-dynamic'); never 'unsafe-eval' in production (dev needs it for React's
+ * error overlay). style-src allows inline styles: React, KaTeX and Shiki set style attributes on
+ * server-rendered HTML (widths, token colours, formula metrics), which a nonce cannot cover, and CSS
+ * runs no code. img-src allows remote http(s): an image in a reply loads only after the reader clicks
+ * it (components/markdown/markdown-image.tsx), and a policy cannot know about the click. Workers
+ * (Shiki's highlighter, the image pipeline) come from our own chunks, some via blob: URLs.
+ */
+export function pageContentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV === "development"): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic' ${THEME_SCRIPT_HASH}${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' blob: data: https: http:",
+    "font-src 'self' data:",
+    `connect-src 'self'${dev ? " ws: wss:" : ""}`,
+    "worker-src 'self' blob:",
+    "manifest-src 'self'",
+    "frame-src 'none'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+function withPageCsp(request: NextRequest): NextResponse {
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const csp = pageContentSecurityPolicy(nonce);
+  const headers = new Headers(request.headers);
+  headers.set("content-security-policy", csp);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("content-security-policy", csp);
+  return response;
+}
+
 export function proxy(request: NextRequest): NextResponse {
   const { pathname, search } = request.nextUrl;
-  if (PUBLIC_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(prefix))) {
-    return NextResponse.next();
-  }
-  if (getSessionCookie(request, { cookiePrefix: AUTH_COOKIE_PREFIX })) return NextResponse.next();
-  if (pathname.startsWith("/api/")) {
+  const isApi = pathname.startsWith("/api/");
+  const pass = () => (isApi ? NextResponse.next() : withPageCsp(request));
+  if (PUBLIC_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(prefix))) return pass();
+  if (getSessionCookie(request, { cookiePrefix: AUTH_COOKIE_PREFIX })) return pass();
+  if (isApi) {
     const error = new AppError("unauthorized");
     return NextResponse.json({ error: error.toPayload() }, { status: error.status });
   }

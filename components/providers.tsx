@@ -5,6 +5,8 @@ import { NextIntlClientProvider } from "next-intl";
 import type { ComponentProps, ReactNode } from "react";
 import { useState } from "react";
 import { makeQueryClient } from "@/lib/query/client";
+// Before any Zod parse in the browser: no eval under the pages' CSP.
+import "@/lib/zod-jitless";
 
 type IntlProps = Pick<ComponentProps<typeof NextIntlClientProvider>, "locale" | "messages" | "timeZone">;
 

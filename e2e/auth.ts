@@ -55,7 +55,7 @@ let accountCounter = 0;
 /** A new staff account, created by the admin through better-auth's admin API. */
 export async function createAccount(admin: APIRequestContext, prefix = "staff"): Promise<Account> {
   const email = `${prefix}-${process.pid}-${++accountCounter}-${Date.now().toString(36)}@e2e.example.com`;
-  const password = `pw-${Math.random().toString(36).slice(2)}-secret`;
+  const password = `${E2E.fixturePasswordPrefix}${Math.random().toString(36).slice(2)}`;
   const res = await admin.post("/api/auth/admin/create-user", {
     data: { email, password, name: email.split("@")[0], role: "user" },
   });

@@ -1,8 +1,11 @@
 // Starts one e2e app instance on a fresh database: `node e2e/servers/start-app.mjs <port> [--postgres]`.
 // SQLite: the file named by DATABASE_URL is deleted first. --postgres: a throwaway PostgreSQL cluster
 // (scripts/pg-test-cluster.sh) is started for the instance and stopped when Playwright stops it (SIGTERM).
+// E2E_LOG_FILE: the server's stdout and stderr are also written there (truncated at start), for the
+// scan for secrets after the run (e2e/global-teardown.ts).
 import { execFileSync, spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
 
 const [port, mode] = process.argv.slice(2);
 if (!port) throw new Error("usage: start-app.mjs <port> [--postgres]");
@@ -25,15 +28,28 @@ const stopCluster = () => {
   clusterDir = undefined;
   execFileSync("scripts/pg-test-cluster.sh", ["stop", dir], { stdio: "ignore" });
 };
-const server = spawn("node_modules/.bin/next", ["start", "-p", port, "-H", "127.0.0.1"], { env, stdio: "inherit" });
+const logFile = env.E2E_LOG_FILE;
+const server = spawn("node_modules/.bin/next", ["start", "-p", port, "-H", "127.0.0.1"], {
+  env,
+  stdio: logFile ? ["inherit", "pipe", "pipe"] : "inherit",
+});
+let log;
+if (logFile) {
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  log = createWriteStream(logFile, { flags: "w" });
+  server.stdout.on("data", (chunk) => (process.stdout.write(chunk), log.write(chunk)));
+  server.stderr.on("data", (chunk) => (process.stderr.write(chunk), log.write(chunk)));
+}
 for (const signal of ["SIGTERM", "SIGINT"]) {
   process.on(signal, () => {
     server.kill("SIGTERM");
     setTimeout(() => server.kill("SIGKILL"), 3000).unref();
   });
 }
-server.on("exit", (code) => {
+// "close": after the server exited and its output was read to the end (and written to the log).
+server.on("close", (code) => {
   stopCluster();
-  process.exit(code ?? 0);
+  if (log) log.end(() => process.exit(code ?? 0));
+  else process.exit(code ?? 0);
 });
 process.on("exit", stopCluster);
