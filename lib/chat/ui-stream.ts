@@ -33,8 +33,8 @@ export class UiStreamWriter {
   private open: { kind: DeltaKind; id: string; prefix: string } | undefined;
   private partCount = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** When the last delta frame went out (Date.now()). */
-  private lastDeltaAt = 0;
+  /** When the last delta frame went out (performance.now(): Date.now() costs more in a Next server, which watches it). */
+  private lastDeltaAt = -Infinity;
   private queued = false;
   private closed = false;
   private readonly flushNow = () => this.flush();
@@ -69,7 +69,7 @@ export class UiStreamWriter {
     this.pending += text;
     if (this.coalesceMs <= 0) return this.flush();
     if (this.timer !== undefined || this.queued) return;
-    const wait = this.lastDeltaAt + this.coalesceMs - Date.now();
+    const wait = this.lastDeltaAt + this.coalesceMs - performance.now();
     if (wait > 0) {
       this.timer = setTimeout(this.flushNow, wait);
       return;
@@ -108,7 +108,7 @@ export class UiStreamWriter {
   }
 
   private sendDelta(text: string): void {
-    this.lastDeltaAt = Date.now();
+    this.lastDeltaAt = performance.now();
     this.sink(`${this.open!.prefix}${JSON.stringify(text)}}\n\n`);
   }
 }
