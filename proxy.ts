@@ -16,6 +16,16 @@ import { THEME_SCRIPT } from "@/lib/theme";
 
 const PUBLIC_PREFIXES = [SIGN_IN_PATH, "/api/auth/"];
 
+/** A path with a broken %-escape ("/api/conversations/abc%") cannot be decoded into route params. */
+function decodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The theme script in the root layout (lib/theme.ts) runs before first paint, allowed by its hash. */
 const THEME_SCRIPT_HASH = `'sha256-${createHash("sha256").update(THEME_SCRIPT).digest("base64")}'`;
 
@@ -58,6 +68,12 @@ function withPageCsp(request: NextRequest): NextResponse {
 
 export function proxy(request: NextRequest): NextResponse {
   const { pathname, search } = request.nextUrl;
+  // Next.js would fail to decode such a path's params and answer a bare 500: refused here, as the bad
+  // request it is, in the AppError shape (found by the route fuzzer, test/fuzz).
+  if (!decodable(pathname)) {
+    const error = new AppError("invalid_body", { detail: "malformed %-escape in the address" });
+    return NextResponse.json({ error: error.toPayload() }, { status: error.status });
+  }
   const isApi = pathname.startsWith("/api/");
   const pass = () => (isApi ? NextResponse.next() : withPageCsp(request));
   if (PUBLIC_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(prefix))) return pass();
@@ -72,6 +88,6 @@ export function proxy(request: NextRequest): NextResponse {
 }
 
 export const config = {
-  // Everything but Next's own assets and the files in public/.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|webp|jpg|txt)$).*)"],
+  // Everything but Next's own assets and the files in public/; every API path (even one ending in .png).
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|webp|jpg|txt)$).*)", "/api/:path*"],
 };

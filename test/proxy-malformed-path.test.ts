@@ -1,0 +1,25 @@
+import { NextRequest } from "next/server";
+import { describe, expect, it } from "vitest";
+import { proxy } from "@/proxy";
+
+// Regression (found by the route fuzzer): a path with a broken %-escape made Next.js answer a bare
+// 500 while decoding the route's params. The proxy refuses it first, as a 400 in the AppError shape.
+
+describe("proxy: a path that cannot be decoded", () => {
+  it.each(["/api/conversations/abc%", "/api/auth/%", "/api/images/%E0%A4%A.png", "/c/%zz"])(
+    "%s → 400 invalid_body, in both languages",
+    async (path) => {
+      const res = proxy(new NextRequest(`http://localhost:3000${path}`));
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { code: string; message: Record<string, string> } };
+      expect(body.error.code).toBe("invalid_body");
+      expect(body.error.message["zh-CN"]).toContain("请求格式不正确");
+      expect(body.error.message.en).toContain("malformed");
+    },
+  );
+
+  it("lets a well-formed escaped path through to the session check", () => {
+    const res = proxy(new NextRequest("http://localhost:3000/api/conversations/abc%25"));
+    expect(res.status).toBe(401);
+  });
+});
