@@ -14,7 +14,7 @@ export function ChatHeader() {
   const t = useTranslations("app");
   const tHeader = useTranslations("header");
   const tSidebar = useTranslations("sidebar");
-  const { newChat, openDialog } = useChatState();
+  const { newChat, openDialog } = useChatState("newChat", "openDialog");
   const sidebar = useSidebar();
   return (
     <header className="border-b border-border bg-surface">

@@ -4,7 +4,7 @@ import { useChat } from "@ai-sdk/react";
 import type { FileUIPart } from "ai";
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { requestSettings } from "@/lib/chat/settings";
 import { estimateTokens } from "@/lib/chat/token-estimate";
 import type { ChatSettings, ChatUIMessage } from "@/lib/chat/types";
@@ -14,7 +14,7 @@ import { randomId } from "@/lib/utils";
 import { ChatDropZone } from "./attachments/chat-drop-zone";
 import { ChatHeader } from "./chat-header";
 import type { ChatDialog, ChatState } from "./chat-context";
-import { ChatStateContext } from "./chat-context";
+import { ChatStateContext, createChatStore } from "./chat-context";
 import { createTransport, requestServerStop, type ChatRequestExtras } from "./chat-transport";
 import type { ComposerHandle } from "./composer";
 import { Composer } from "./composer";
@@ -31,6 +31,62 @@ import { useContextBudget } from "./use-context-budget";
 import { useModels } from "./use-models";
 import { useShortcuts } from "./use-shortcuts";
 import { useStickToBottom } from "./use-stick-to-bottom";
+
+type ChatActions = Pick<
+  ChatState,
+  | "setModel"
+  | "updateSettings"
+  | "resetSettings"
+  | "send"
+  | "omitImages"
+  | "stop"
+  | "regenerate"
+  | "edit"
+  | "continueReply"
+  | "newChat"
+  | "openDialog"
+>;
+
+/** The latest committed render's actions (set before anything can call them: the first layout effect). */
+function createLatest() {
+  let current: ChatActions | undefined;
+  return {
+    get current() {
+      return current;
+    },
+    set(next: ChatActions) {
+      current = next;
+    },
+  };
+}
+
+/** Functions that stay the same object for the shell's lifetime and call the latest render's actions. */
+function bindActions(latest: { readonly current: ChatActions | undefined }): ChatActions {
+  return {
+    setModel: (model) => latest.current?.setModel(model),
+    updateSettings: (patch) => latest.current?.updateSettings(patch),
+    resetSettings: () => latest.current?.resetSettings(),
+    send: (text, files) => latest.current?.send(text, files) ?? false,
+    omitImages: () => latest.current?.omitImages(),
+    stop: () => latest.current?.stop(),
+    regenerate: () => latest.current?.regenerate(),
+    edit: (messageId, text) => latest.current?.edit(messageId, text),
+    continueReply: () => latest.current?.continueReply(),
+    newChat: () => latest.current?.newChat(),
+    openDialog: (dialog) => latest.current?.openDialog(dialog),
+  };
+}
+
+const STREAM_UPDATE_MS = 50;
+
+// The shell renders again on every streamed update; its parts render only when what they read changes.
+const Header = memo(ChatHeader);
+const Banner = memo(DemoBanner);
+const Messages = memo(MessageList);
+const ComposerPart = memo(Composer);
+const Announcer = memo(StatusAnnouncer);
+const Settings = memo(SettingsDialog);
+const Shortcuts = memo(ShortcutsDialog);
 
 export interface ChatShellProps {
   /** The conversation's id: stored chats come from /c/[id]; a new chat gets a fresh one from /new. */
@@ -80,6 +136,9 @@ export function ChatShell({
     messages: initialMessages,
     transport,
     resume,
+    // A reply arrives in ~40 chunks a second; the screen follows at most every 50 ms (the text itself is also
+    // painted at most once per animation frame, see useFrameText).
+    throttle: STREAM_UPDATE_MS,
     onFinish: ({ message, isAbort, isError, isDisconnect }) => {
       // The server's closing metadata never reaches an aborted or broken stream, so remember how it ended.
       const ending: MessageEnding | undefined = isAbort ? "stopped" : isError || isDisconnect ? "failed" : undefined;
@@ -133,20 +192,10 @@ export function ChatShell({
     requestServerStop(chatId);
   };
 
-  const state: ChatState = {
-    chatId,
-    messages,
-    status,
-    isBusy,
-    endings,
-    error: shownError,
-    model,
-    modelInfo,
+  const actions: ChatActions = {
     setModel: chatSettings.setModel,
-    settings,
     updateSettings: chatSettings.updateSettings,
     resetSettings: chatSettings.resetSettings,
-    context,
     send: (text, files = []) => {
       const body = extras();
       if (!body || isBusy || !fits(estimateTokens(text))) return false;
@@ -156,7 +205,6 @@ export function ChatShell({
       void sendMessage(text ? { text, files } : { files }, { body });
       return true;
     },
-    imagesOmitted,
     omitImages: () => setImagesOmitted(true),
     stop: () => {
       if (isBusy) stopReply();
@@ -190,22 +238,47 @@ export function ChatShell({
     },
     openDialog: setDialog,
   };
+  // The parts get functions that never change (each calls this render's version), so reading one never makes a
+  // component render again; only the data below changes.
+  const [latestActions] = useState(createLatest);
+  const [stableActions] = useState(() => bindActions(latestActions));
+  const state: ChatState = {
+    chatId,
+    messages,
+    status,
+    isBusy,
+    endings,
+    error: shownError,
+    model,
+    modelInfo,
+    settings,
+    context,
+    imagesOmitted,
+    ...stableActions,
+  };
+  const [store] = useState(() => createChatStore(state));
+  useLayoutEffect(() => {
+    latestActions.set(actions);
+    store.set(state);
+  });
+
+  const closeDialog = useCallback(() => setDialog(null), []);
 
   useShortcuts({
     onHelp: () => setDialog("shortcuts"),
-    onNewChat: state.newChat,
-    onStop: state.stop,
+    onNewChat: stableActions.newChat,
+    onStop: stableActions.stop,
   });
 
   return (
-    <ChatStateContext value={state}>
+    <ChatStateContext value={store}>
       {/* Images dropped anywhere on the chat go to the composer's tray. */}
       <ChatDropZone
         onFiles={(files) => composerRef.current?.attach(files)}
         className="flex h-dvh min-w-0 flex-1 flex-col"
       >
-        <ChatHeader />
-        <DemoBanner />
+        <Header />
+        <Banner />
         <div className="relative min-h-0 flex-1">
           <div
             ref={scrollerRef}
@@ -213,21 +286,17 @@ export function ChatShell({
             className="h-full overflow-x-hidden overflow-y-auto overscroll-contain"
           >
             <div ref={contentRef} className="mx-auto w-full max-w-3xl px-4 py-6">
-              {messages.length === 0 ? (
-                <EmptyState onPick={(text) => composerRef.current?.fill(text)} />
-              ) : (
-                <MessageList />
-              )}
+              {messages.length === 0 ? <EmptyState onPick={(text) => composerRef.current?.fill(text)} /> : <Messages />}
             </div>
           </div>
           {away && messages.length > 0 && <JumpToLatest onJump={() => follow("smooth")} />}
         </div>
         <div className="mx-auto w-full max-w-3xl px-3 pb-3 sm:px-4 sm:pb-4">
-          <Composer ref={composerRef} />
+          <ComposerPart ref={composerRef} />
         </div>
-        <StatusAnnouncer />
-        <SettingsDialog open={dialog === "settings"} onClose={() => setDialog(null)} />
-        <ShortcutsDialog open={dialog === "shortcuts"} onClose={() => setDialog(null)} />
+        <Announcer />
+        <Settings open={dialog === "settings"} onClose={closeDialog} />
+        <Shortcuts open={dialog === "shortcuts"} onClose={closeDialog} />
       </ChatDropZone>
     </ChatStateContext>
   );

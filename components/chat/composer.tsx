@@ -15,11 +15,11 @@ import { imagePreparer } from "./attachments/preparer";
 import { useAttachments } from "./attachments/use-attachments";
 import { visionModelFor } from "./attachments/vision-model";
 import { VisionNotice } from "./attachments/vision-notice";
-import { useChatState } from "./chat-context";
+import { useChatSelector, useChatState } from "./chat-context";
 import { useDraft } from "./use-draft";
 import { createCompositionTracker, shouldSend, shouldStop, shouldSwallow } from "./composer-keys";
 import { ContextLimitNotice } from "./context-limit-notice";
-import { ContextMeter } from "./context-meter";
+import { LiveContextMeter } from "./context-meter";
 import { ThinkingToggle } from "./thinking-toggle";
 import { useAutosize } from "./use-autosize";
 import { useModels } from "./use-models";
@@ -37,8 +37,19 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
   const tContext = useTranslations("context");
   const hintId = useId();
   const tImages = useTranslations("attachments");
-  const { chatId, send, stop, isBusy, model, modelInfo, setModel, context, messages, imagesOmitted, omitImages } =
-    useChatState();
+  // Named fields only: a streaming reply changes the messages many times a second, and the composer need not follow.
+  const { chatId, send, stop, isBusy, model, modelInfo, setModel, imagesOmitted, omitImages } = useChatState(
+    "chatId",
+    "send",
+    "stop",
+    "isBusy",
+    "model",
+    "modelInfo",
+    "setModel",
+    "imagesOmitted",
+    "omitImages",
+  );
+  const contextWindow = useChatSelector((state) => state.context.contextWindow);
   const { data: catalog } = useModels();
   const attachments = useAttachments(catalog?.images);
   const visionModel = visionModelFor(catalog);
@@ -50,9 +61,8 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
         : tImages("noVisionModel", { model: modelInfo.id })
       : undefined;
   const attach = (files: File[]) => attachments.add(files, { allowed: canAttach });
-  const conversationHasImages = useMemo(
-    () => messages.some((m) => m.role === "user" && messageImages(m.parts).length > 0),
-    [messages],
+  const conversationHasImages = useChatSelector(({ messages }) =>
+    messages.some((m) => m.role === "user" && messageImages(m.parts).length > 0),
   );
   // A model without vision and images in the conversation or the tray: ask before anything is sent.
   const askVision =
@@ -88,8 +98,8 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
   // A long paste is counted once typing pauses, not on every keystroke.
   const deferredDraft = useDeferredValue(draft);
   const draftTokens = useMemo(() => estimateTokens(deferredDraft), [deferredDraft]);
-  const total = context.used + draftTokens;
-  const level = contextLevel(total, context.contextWindow);
+  // The level (ok, warning, full) changes rarely; the meter itself follows the count on its own.
+  const level = useChatSelector((state) => contextLevel(state.context.used + draftTokens, contextWindow));
   const hasContent = draft.trim() !== "" || attachments.parts.length > 0;
   // Images still preparing or uploading hold the message back.
   const canSend = hasContent && !attachments.busy && !askVision && !isBusy && model !== undefined && level !== "full";
@@ -200,8 +210,8 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
             <span className="hidden sm:inline">{t("hint")}</span>
           )}
         </p>
-        {context.contextWindow !== undefined && (
-          <ContextMeter tokens={total} contextWindow={context.contextWindow} level={level} />
+        {contextWindow !== undefined && (
+          <LiveContextMeter draftTokens={draftTokens} contextWindow={contextWindow} level={level} />
         )}
       </div>
     </form>

@@ -13,7 +13,13 @@ import { useChatState } from "./chat-context";
 export function ContextLimitNotice({ draftTokens }: { draftTokens: number }) {
   const t = useTranslations("context");
   const tHeader = useTranslations("header");
-  const { context, model, messages, isBusy, newChat } = useChatState();
+  const { context, model, messages, isBusy, newChat } = useChatState(
+    "context",
+    "model",
+    "messages",
+    "isBusy",
+    "newChat",
+  );
   return (
     <div
       role="alert"

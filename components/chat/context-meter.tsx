@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { formatTokenCount } from "@/lib/chat/format-tokens";
 import type { ContextLevel } from "@/lib/chat/token-estimate";
 import { cn } from "@/lib/utils";
+import { useChatSelector } from "./chat-context";
 
 const BAR = { ok: "bg-primary", warning: "bg-warning", full: "bg-danger" } as const;
 const TEXT = { ok: "text-muted-foreground", warning: "text-warning-foreground", full: "text-danger-strong" } as const;
@@ -46,4 +47,18 @@ export function ContextMeter({
       <span>{t("percent", { percent })}</span>
     </div>
   );
+}
+
+/** The meter for the chat's conversation plus `draftTokens`: renders again on its own as a reply streams. */
+export function LiveContextMeter({
+  draftTokens,
+  contextWindow,
+  level,
+}: {
+  draftTokens: number;
+  contextWindow: number;
+  level: ContextLevel;
+}) {
+  const used = useChatSelector((state) => state.context.used);
+  return <ContextMeter tokens={used + draftTokens} contextWindow={contextWindow} level={level} />;
 }

@@ -8,7 +8,7 @@ import { useChatState } from "./chat-context";
 /** The reply stopped at the max output length: say so, and offer to carry on in the same reply. */
 export function ContinueNotice() {
   const t = useTranslations("message");
-  const { continueReply, isBusy } = useChatState();
+  const { continueReply, isBusy } = useChatState("continueReply", "isBusy");
   return (
     <div
       data-testid="continue-notice"

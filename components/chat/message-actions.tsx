@@ -23,7 +23,7 @@ export function MessageActions({
   onEdit: () => void;
 }) {
   const t = useTranslations("message");
-  const { isBusy, regenerate } = useChatState();
+  const { isBusy, regenerate } = useChatState("isBusy", "regenerate");
   const [copied, copy] = useCopy();
   const isAssistant = role === "assistant";
 

@@ -20,7 +20,7 @@ export function MessageEditor({
   onClose: () => void;
 }) {
   const t = useTranslations("message");
-  const { edit } = useChatState();
+  const { edit } = useChatState("edit");
   const [text, setText] = useState(initial);
   const [composition] = useState(createCompositionTracker);
   const ref = useRef<HTMLTextAreaElement>(null);

@@ -9,7 +9,13 @@ import { messageStatus } from "./message-status";
 
 export function MessageList() {
   const t = useTranslations("chat");
-  const { messages, status, endings, error, regenerate } = useChatState();
+  const { messages, status, endings, error, regenerate } = useChatState(
+    "messages",
+    "status",
+    "endings",
+    "error",
+    "regenerate",
+  );
   const visible = messages.filter((message) => message.role !== "system");
   const last = visible.at(-1);
   // Between sending and the reply's first chunk there is no assistant message to hold the indicator yet.

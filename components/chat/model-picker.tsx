@@ -23,7 +23,7 @@ export function ModelPicker() {
   const popoverId = useId();
   const buttonRef = useRef<HTMLButtonElement>(null);
   const popoverRef = useRef<HTMLDivElement>(null);
-  const { model, setModel } = useChatState();
+  const { model, setModel } = useChatState("model", "setModel");
   const { data, isPending, isError, refetch } = useModels();
 
   // Anchored under the button by hand: CSS anchor positioning is not in every browser yet.

@@ -24,7 +24,13 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose: () =
     tools: useId(),
     hint: useId(),
   };
-  const { model, modelInfo, settings, updateSettings, resetSettings } = useChatState();
+  const { model, modelInfo, settings, updateSettings, resetSettings } = useChatState(
+    "model",
+    "modelInfo",
+    "settings",
+    "updateSettings",
+    "resetSettings",
+  );
   const maxOutput = modelInfo?.maxOutputTokens;
 
   return (

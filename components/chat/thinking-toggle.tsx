@@ -8,7 +8,7 @@ import { useChatState } from "./chat-context";
 /** This chat's thinking switch, beside the input where it is used; hidden for models that cannot think. */
 export function ThinkingToggle() {
   const t = useTranslations("composer");
-  const { modelInfo, settings, updateSettings } = useChatState();
+  const { modelInfo, settings, updateSettings } = useChatState("modelInfo", "settings", "updateSettings");
   if (!modelInfo?.thinking) return null;
   const on = settings.thinking ?? true;
   return (
