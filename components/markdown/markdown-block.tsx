@@ -1,11 +1,13 @@
 import { createContext, memo } from "react";
+import type { Element } from "hast";
 import type { Components } from "react-markdown";
 import ReactMarkdown from "react-markdown";
 import { heal } from "@/lib/markdown/heal";
 import type { MathPlugins } from "@/lib/markdown/plugins";
 import { rehypePluginsFor, remarkPluginsFor } from "@/lib/markdown/plugins";
 import { safeUrl } from "@/lib/markdown/safe-url";
-import { sentencePieces } from "@/lib/markdown/sentence-pieces";
+import { isPlainParagraph, isPlainText, sentencePieces } from "@/lib/markdown/sentence-pieces";
+import { CodeBlock } from "./code-block";
 import { markdownComponents } from "./markdown-components";
 
 /** True inside the block that is still streaming: its code is not highlighted on every token. */
@@ -30,6 +32,25 @@ export const MarkdownBlock = memo(function MarkdownBlock({
   math,
   streaming,
 }: MarkdownBlockProps) {
+  // A paragraph of plain text still being typed (most of a Chinese reply) needs no parse at all.
+  if (streaming && isPlainParagraph(source)) {
+    return (
+      <>
+        {leading ? "\n" : null}
+        <p>{source.trim()}</p>
+      </>
+    );
+  }
+  // A fenced code block still being typed is its text: no parse, no highlighting until it closes.
+  const code = streaming ? openCodeFence(source) : null;
+  if (code) {
+    return (
+      <StreamingBlockContext value>
+        {leading ? "\n" : null}
+        <CodeBlock node={code} />
+      </StreamingBlockContext>
+    );
+  }
   // A long paragraph still being typed: its finished sentences render once each, only the last one every frame.
   const sentences = streaming ? sentencePieces(source, remarkPluginsFor(math)) : null;
   if (sentences) {
@@ -75,6 +96,8 @@ const Sentence = memo(function Sentence({
   math: MathPlugins | undefined;
   done: boolean;
 }) {
+  // Plain text (it starts with a letter, right after a cut) renders as itself: no parse.
+  if (isPlainText(source)) return source.trimEnd();
   return (
     <ReactMarkdown
       remarkPlugins={remarkPluginsFor(math)}
@@ -86,3 +109,36 @@ const Sentence = memo(function Sentence({
     </ReactMarkdown>
   );
 });
+
+// An unindented opening fence with a plain info string: ``` or ~~~ (3+), then the language and nothing to unescape.
+const OPEN_FENCE = /^(`{3,}|~{3,})[ \t]*([^\s`\\&]*)[^`\\&\n]*\n/;
+
+/**
+ * The `<pre><code>` element a fenced code block that has not closed yet renders to, the same as the healed source
+ * would parse to; null when the source is anything else (or a math fence, which KaTeX renders).
+ */
+export function openCodeFence(source: string): Element | null {
+  const open = OPEN_FENCE.exec(source);
+  if (!open) return null;
+  const [line, fence, language] = open as unknown as [string, string, string];
+  if (language === "math") return null;
+  // Healing drops one trailing space (two are a hard break elsewhere); the code shows what the healed text would.
+  const body = source.slice(line.length).replace(/(?<! ) $/, "");
+  // A closing fence (as long as the opening one, same character) ends the block: leave that to the parser.
+  const close = new RegExp(`^ {0,3}\\${fence[0]}{${fence.length},}[ \\t]*$`, "m");
+  if (close.test(body)) return null;
+  const text = body.replace(/\n$/, "");
+  return {
+    type: "element",
+    tagName: "pre",
+    properties: {},
+    children: [
+      {
+        type: "element",
+        tagName: "code",
+        properties: language ? { className: [`language-${language}`] } : {},
+        children: text ? [{ type: "text", value: `${text}\n` }] : [],
+      },
+    ],
+  };
+}

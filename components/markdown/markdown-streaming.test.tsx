@@ -6,10 +6,11 @@ import { chineseReply } from "@/lib/markdown/fixtures/chinese-reply";
 import { prefixes } from "@/lib/markdown/fixtures/chunks";
 import { heal } from "@/lib/markdown/heal";
 import { remarkPluginsFor } from "@/lib/markdown/plugins";
-import { sentencePieces } from "@/lib/markdown/sentence-pieces";
+import { isPlainParagraph, sentencePieces } from "@/lib/markdown/sentence-pieces";
 import { loadMath, mathPlugins } from "@/lib/markdown/load-math";
 import { mount, waitUntil } from "./dom-test-utils";
 import { Markdown } from "./markdown";
+import { openCodeFence } from "./markdown-block";
 import { OneShot } from "./test-render";
 
 // Count react-markdown renders: settled blocks must not be rendered again as the text grows.
@@ -128,5 +129,50 @@ describe("a long paragraph while it streams", () => {
     const whole = `<div data-slot="markdown" class="markdown message-text">${container.innerHTML}</div>`;
     act(() => root.unmount());
     expect(streamed).toBe(whole);
+  });
+});
+
+describe("what streams without a parse", () => {
+  // Plain paragraphs and open code fences are drawn directly while they stream; each must look exactly like the
+  // healed text's render, at every length.
+  const healedRender = (text: string) => {
+    const { container, root } = mount(<OneShot text={heal(text)} math={mathPlugins()} />);
+    const html = `<div data-slot="markdown" class="markdown message-text">${container.innerHTML}</div>`;
+    act(() => root.unmount());
+    return html;
+  };
+
+  it.each([
+    ...prefixes("浏览器主线程在真实流量下会保证首个字符尽快出现在屏幕上 2024 年，让用户感知到系统正在响应。", 3, 9),
+    ...prefixes("## 标题\n\n第一段文字。\n\n第二段正在输入的文字 ", 5, 6),
+    ...prefixes("介绍\n\n```ts\nconst a = 1;\n\nfunction f() {\n  return a;\n}\n", 4, 6),
+    ...prefixes("~~~~\n纯文本代码\n~~~\n仍在代码里\n", 6, 5),
+    "```js\n",
+    "```js\nconst a = 1;\n``",
+  ])("%j", (text) => {
+    expect(visibleText(text).html).toBe(healedRender(text));
+  });
+
+  it("leaves a closed fence, a math fence and an indented one to the parser", () => {
+    expect(openCodeFence("```js\na\n```\n")).toBeNull();
+    expect(openCodeFence("```math\nx^2\n")).toBeNull();
+    expect(openCodeFence("  ```js\na\n")).toBeNull();
+    expect(openCodeFence("```js\na\n")).not.toBeNull();
+  });
+
+  it("knows plain text from text with syntax", () => {
+    expect(isPlainParagraph("纯文本，数字 42 与 English words。\n")).toBe(true);
+    for (const text of [
+      "有**粗体",
+      "有 `代码",
+      "链接 [a",
+      "公式 $x",
+      "网址 www.example.com",
+      "a@b.c",
+      "1. 列表",
+      "&amp;",
+    ]) {
+      expect(isPlainParagraph(text), text).toBe(false);
+    }
   });
 });

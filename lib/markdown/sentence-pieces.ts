@@ -17,6 +17,19 @@ const CUT = /[。！？；](?=\p{L})/gu;
 // Left as text, these could still pair with (or be extended by) what comes after the cut.
 const UNSAFE_TEXT = /[*_~$`[\]<>]|https?:|www\.|@/i;
 
+// Characters that can take part in inline syntax (or begin an autolink literal, an entity or an escape): text
+// without any of them, inside a paragraph's line, renders as exactly itself.
+const INLINE_SYNTAX = /[\\`*_~$[\]!<>&|:@\t\r\n]|www\./i;
+
+// A line that begins with a Han character can only be a paragraph's line (no block syntax starts with one).
+const startsWithHan = (text: string) => /^\p{Script=Han}/u.test(text);
+
+/** Text that renders as itself inside a paragraph (no parse needed): see INLINE_SYNTAX. */
+export const isPlainText = (text: string) => !INLINE_SYNTAX.test(text);
+
+/** A one-line paragraph of plain text (see isPlainText), whatever follows it: renders as `<p>` + the trimmed text. */
+export const isPlainParagraph = (line: string) => startsWithHan(line) && isPlainText(line.replace(/\n$/, ""));
+
 const checked = new Map<string, boolean>();
 const CHECKED_SIZE = 2000;
 
@@ -35,7 +48,10 @@ function literalsClean(nodes: readonly (RootContent | PhrasingContent)[]): boole
   return true;
 }
 
-function standsAlone(piece: string, plugins: PluggableList): boolean {
+function standsAlone(piece: string, plugins: PluggableList, paragraphText: boolean): boolean {
+  // Plain text after a cut (it starts with a letter), or at a line start with a Han character, is a paragraph of
+  // just that text.
+  if (paragraphText && isPlainText(piece)) return true;
   let ok = checked.get(piece);
   if (ok === undefined) {
     ok = false;
@@ -62,7 +78,7 @@ export function sentencePieces(source: string, plugins: PluggableList): { pieces
   for (const match of body.matchAll(CUT)) {
     const end = match.index + match[0].length;
     const piece = body.slice(start, end);
-    if (standsAlone(piece, plugins)) {
+    if (standsAlone(piece, plugins, start > 0 || startsWithHan(piece))) {
       pieces.push(piece);
       start = end;
     }
