@@ -325,7 +325,8 @@ async function startNext(): Promise<Server> {
   const child = track(
     spawn(
       process.execPath,
-      [...prof, path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+      // What `npm start` runs: Next behind node:http, POST /api/chat on its lean path (scripts/start.mjs).
+      [...prof, path.join(root, "scripts/start.mjs"), "-p", String(port), "-H", "127.0.0.1"],
       {
         cwd: root,
         env: {
@@ -428,7 +429,7 @@ const candidates: Candidate[] = [
   },
   {
     id: "app",
-    label: "our app: next start, POST /api/chat",
+    label: "our app: npm start (scripts/start.mjs), POST /api/chat",
     kind: "ui",
     path: "/api/chat",
     headers: {},
@@ -514,6 +515,16 @@ async function waitQuiet(ourPids: number[], limitMs = 6_000): Promise<number> {
   }
 }
 
+/** Waits (up to `limitMs`) until the server's processes use under 3% of a CPU. */
+async function waitIdle(pids: number[], limitMs = 20_000): Promise<void> {
+  const until = Date.now() + limitMs;
+  for (;;) {
+    const c0 = treeCpuMs(pids);
+    await sleep(300);
+    if (treeCpuMs(pids) - c0 < 9 || Date.now() > until) return;
+  }
+}
+
 async function measureLevel(
   c: Candidate,
   server: Server | undefined,
@@ -536,6 +547,8 @@ async function measureLevel(
   const sampler = setInterval(() => (peakKb = Math.max(peakKb, rssKb(serverPids))), 250);
 
   const r = await runLoad(levelJob(c, server, concurrency));
+  // What a reply causes after its last byte (the app's final save, usage record and chat title) counts too.
+  if (server) await waitIdle(processTree(server.child.pid!));
 
   clearInterval(sampler);
   const pidsNow = server ? processTree(server.child.pid!) : [];
@@ -782,8 +795,9 @@ function overheadNote(rows: Row[]): string {
     `At ${top} streams the servers used ${fmt(raw.serverCpuMs / 1000, 1)} s (raw pass-through), ${fmt(lib.serverCpuMs / 1000, 1)} s ` +
     `(lib/chat on node:http) and ${fmt(app.serverCpuMs / 1000, 1)} s (the app) of CPU: lib/chat's parsing and UI-stream ` +
     `framing cost ${perStream(lib.serverCpuMs - raw.serverCpuMs)} ms per stream over a raw pass-through, and everything the app ` +
-    `does around the same code (Next's request handling and response piping, session, quota, the database writes of ` +
-    `persistence, the chat title) ${perStream(app.serverCpuMs - lib.serverCpuMs)} ms per stream more. One Node process runs ` +
+    `does around the same code (session, validation, quota, the turn read from and written to the database, the reply ` +
+    `saved every second and finalized, usage, the chat title — a second gateway request —, and sharing its process with ` +
+    `Next, whose AsyncLocalStorage hooks every promise) ${perStream(app.serverCpuMs - lib.serverCpuMs)} ms per stream more. One Node process runs ` +
     `all of it on one core; the app's was busy ${fmt((app.serverCpuMs / app.wallMs) * 100)}% of the level's ${fmt(app.wallMs / 1000, 1)} s ` +
     `(lib/chat on node:http: ${fmt((lib.serverCpuMs / lib.wallMs) * 100)}%), so new streams queue behind the ones already running: ` +
     `that is what sets the app's time-to-first-token at ${top} streams.`
@@ -816,7 +830,7 @@ function writeResults(r: {
     "## Proxy streaming benchmark",
     "",
     `\`npm run bench:proxy\` — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC. Machine: ${r.machine.cpus} CPUs (${r.machine.model}), ` +
-      `${r.machine.memGiB} GiB RAM, Node ${process.version}, Linux. App: ${appRevision()} (production build, \`next start\`, ` +
+      `${r.machine.memGiB} GiB RAM, Node ${process.version}, Linux. App: ${appRevision()} (production build served as \`npm start\` does: scripts/start.mjs, Next with POST /api/chat on node:http, ` +
       `signed in, SQLite persistence on). The simulator, each server and the load client run as separate processes on this ` +
       `machine, over 127.0.0.1` +
       (NICE !== 0
@@ -833,14 +847,14 @@ function writeResults(r: {
     "Definitions: *TTFT* is request → first reasoning/text delta at the client; *added* subtracts the direct run's TTFT at the same " +
       "concurrency. *Gap* is the time between successive reads that carry events, pooled over all streams. *Events up → down*: chunks " +
       "the simulator sent → SSE events the client received (our path coalesces deltas into ≤25 ms frames). *Server CPU per upstream " +
-      "event*: user+system CPU of the server's process tree during the level (/proc) ÷ upstream chunks. Peak RSS: the tree's VmHWM, reset per level.",
+      "event*: user+system CPU of the server's process tree from the level's start until it is idle again after the last stream (/proc; so the app's work after a reply — final save, usage, the chat title — counts) ÷ upstream chunks. Peak RSS: the tree's VmHWM, reset per level.",
     "",
     r.main,
     "",
     overheadNote(r.rows),
     "",
     ...(r.appVerdicts.length
-      ? ["### Targets — our app (`next start`, `POST /api/chat`)", "", summary, "", verdictTable(r.appVerdicts), ""]
+      ? ["### Targets — our app (`npm start`, `POST /api/chat`)", "", summary, "", verdictTable(r.appVerdicts), ""]
       : []),
     ...(r.libVerdicts.length
       ? [

@@ -29,7 +29,8 @@ const stopCluster = () => {
   execFileSync("scripts/pg-test-cluster.sh", ["stop", dir], { stdio: "ignore" });
 };
 const logFile = env.E2E_LOG_FILE;
-const server = spawn("node_modules/.bin/next", ["start", "-p", port, "-H", "127.0.0.1"], {
+// What `npm start` serves (scripts/start.mjs: Next, with POST /api/chat on its lean node:http path).
+const server = spawn(process.execPath, ["scripts/start.mjs", "-p", port, "-H", "127.0.0.1"], {
   env,
   stdio: logFile ? ["inherit", "pipe", "pipe"] : "inherit",
 });
