@@ -1,8 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { memo, useState } from "react";
-import { Markdown } from "@/components/markdown/markdown";
+import { lazy, memo, Suspense, useState } from "react";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import { cn } from "@/lib/utils";
 import { MessageImages, messageImages } from "./attachments/message-images";
@@ -16,6 +15,18 @@ import { MessageUsage } from "./message-usage";
 import { Reasoning } from "./reasoning";
 import { ToolCards } from "./tool-card";
 
+// The Markdown renderer (parser, GFM, CJK rules, the math and highlighting hooks) is not part of the
+// chat page's first load (scripts/size-budget.ts): it is fetched once the browser is idle, or when the
+// first reply shows, whichever comes first. Until then a reply shows as plain text; a server-rendered
+// reply keeps its HTML until the renderer has loaded and hydrated it.
+const loadMarkdown = () => import("@/components/markdown/markdown");
+const Markdown = lazy(() => loadMarkdown().then((m) => ({ default: m.Markdown })));
+if (typeof window !== "undefined") {
+  const prefetch = () => void loadMarkdown();
+  if ("requestIdleCallback" in window) window.requestIdleCallback(prefetch, { timeout: 2000 });
+  else setTimeout(prefetch, 1000);
+}
+
 function Block({ block, streaming, isUser }: { block: MessageBlock; streaming: boolean; isUser: boolean }) {
   switch (block.kind) {
     case "text":
@@ -23,7 +34,9 @@ function Block({ block, streaming, isUser }: { block: MessageBlock; streaming: b
       return isUser ? (
         <div className="message-text whitespace-pre-wrap">{block.text}</div>
       ) : (
-        <Markdown text={block.text} streaming={streaming} />
+        <Suspense fallback={<div className="message-text whitespace-pre-wrap">{block.text}</div>}>
+          <Markdown text={block.text} streaming={streaming} />
+        </Suspense>
       );
     case "reasoning":
       return <Reasoning text={block.text} streaming={streaming && block.streaming} />;
