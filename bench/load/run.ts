@@ -10,6 +10,7 @@
 //   options: --users N  --seconds S  --db sqlite,postgres  --no-write  --tps 60 (simulator tokens/s)
 //            --turns-per-chat 3  --direct-seconds 20  --ramp-ms 2000  --grace 60  --rebuild (next build first)
 //            --results <file> (default bench/RESULTS.md)  --nice N / --no-priority  --port-base 5130
+//            --wait-quiet S (recorded runs wait up to S s for a quieter machine; default 180)
 //            --app-revision TEXT (names the measured code when the tree is not a git checkout)
 //            --pg-log-slow MS (PostgreSQL logs slower statements and lock waits to bench/.out/load/postgres.log)
 //
@@ -75,6 +76,8 @@ const RESULTS = path.resolve(opt("results", path.join(root, "bench/RESULTS.md"))
 /** As bench/proxy: the suite's own processes run at nice -10 (process and autogroup) unless --no-priority. */
 const NICE = flag("no-priority") ? 0 : Number(opt("nice", "-10"));
 const write = !quick && !flag("no-write");
+/** Before a recorded run, wait up to this long for a 1-minute load average below 2.5 (the machine is shared). */
+const WAIT_QUIET_MS = Number(opt("wait-quiet", "180")) * 1000;
 /** RSS growth allowed between the 10–15 s window and the last 5 s of the run. */
 const RSS_TOLERANCE = 0.1;
 const outDir = path.join(root, "bench/.out/load");
@@ -501,7 +504,7 @@ async function measureDatabase(
     const { tools } = await ask<{ tools: unknown }>(sim, { type: "tools" }, "tools", 10_000);
     if (!tools) console.warn("  ! the app sent no tools upstream in the warm-up: the direct run goes without");
 
-    if (write) await waitLowLoad(180_000);
+    if (write) await waitLowLoad(WAIT_QUIET_MS);
     const loadStart = loadavg();
     // The simulator's own time-to-first-token under the same users, straight to it (no app).
     const direct = await runJob(generator, {
@@ -694,6 +697,11 @@ function verdicts(r: DbReport): Verdict[] {
       target: "each follow-up question reaches the gateway with the previous reply as the user saw it",
       measured: `${r.history.matching}/${r.history.followUps}${r.history.missing ? ` (${r.history.missing} without it)` : ""}`,
       pass: r.history.followUps > 0 && r.history.matching === r.history.followUps,
+    },
+    {
+      target: "each new chat is named after its first question, with one title request",
+      measured: `${v.chatsTitledFromFirst}/${v.chats} named after the first question${v.chatsUntitled ? `, ${v.chatsUntitled} untitled` : ""}; ${r.upstream.titleRequests} title requests for ${v.chats} chats`,
+      pass: v.chats > 0 && v.chatsTitledFromFirst === v.chats && r.upstream.titleRequests === v.chats,
     },
     {
       target: "no reply left streaming once the server is idle",

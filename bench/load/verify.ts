@@ -21,6 +21,8 @@ interface MessageRow {
 
 interface Snapshot {
   messages: Map<string, MessageRow>;
+  /** Conversation id → its title. */
+  titles: Map<string, string>;
   usageMessageIds: Set<string>;
   statusCounts: Record<string, number>;
   conversations: number;
@@ -32,12 +34,14 @@ async function readDatabase(target: DbTarget): Promise<Snapshot> {
   let rows: MessageRow[];
   let usage: Array<{ message_id: string | null }>;
   let conversations: number;
+  let titles: Array<{ id: string; title: string }>;
   if (target.kind === "sqlite") {
     const db = new SQLite(target.path, { readonly: true, fileMustExist: true });
     try {
       rows = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages`).all() as MessageRow[];
       usage = db.prepare("SELECT message_id FROM usage_records").all() as Array<{ message_id: string | null }>;
       conversations = (db.prepare("SELECT count(*) AS n FROM conversations").get() as { n: number }).n;
+      titles = db.prepare("SELECT id, title FROM conversations").all() as Array<{ id: string; title: string }>;
     } finally {
       db.close();
     }
@@ -50,6 +54,7 @@ async function readDatabase(target: DbTarget): Promise<Snapshot> {
       conversations = Number(
         (await client.query<{ n: string }>("SELECT count(*) AS n FROM conversations")).rows[0]?.n ?? 0,
       );
+      titles = (await client.query<{ id: string; title: string }>("SELECT id, title FROM conversations")).rows;
     } finally {
       await client.end();
     }
@@ -61,6 +66,7 @@ async function readDatabase(target: DbTarget): Promise<Snapshot> {
   }
   return {
     messages: new Map(rows.map((r) => [r.id, r])),
+    titles: new Map(titles.map((t) => [t.id, t.title])),
     usageMessageIds: new Set(usage.flatMap((u) => (u.message_id ? [u.message_id] : []))),
     statusCounts,
     conversations,
@@ -101,6 +107,12 @@ export interface Verification {
   conversations: number;
   /** Rows the generator knows nothing of (warm-up included), by role:status. */
   unknownRows: number;
+  /** Chats the run started. */
+  chats: number;
+  /** Of those, titled after their first question (the title shares its first characters). */
+  chatsTitledFromFirst: number;
+  /** Still without a title once the server is idle. */
+  chatsUntitled: number;
   /** First few mismatches, each naming the turn. */
   problems: string[];
   /** Problem counts by kind. */
@@ -190,7 +202,28 @@ export function compare(turns: TurnRecord[], userIds: string[], snap: Snapshot):
   }
   let unknownRows = 0;
   for (const id of snap.messages.keys()) if (!known.has(id)) unknownRows++;
+  // A new chat is named after its first question (lib/chat/title-job.ts), never after a later one.
+  const firstQuestion = new Map<string, TurnRecord>();
+  for (const t of [...turns].sort((a, b) => a.sentAt - b.sentAt))
+    if (!firstQuestion.has(t.chatId)) firstQuestion.set(t.chatId, t);
+  const letters = (text: string) => [...text.replace(/[\s\p{P}\p{S}]+/gu, "")].slice(0, 4).join("");
+  let chatsTitledFromFirst = 0;
+  let chatsUntitled = 0;
+  for (const [chatId, first] of firstQuestion) {
+    const title = snap.titles.get(chatId) ?? "";
+    if (title === "") chatsUntitled++;
+    else if (letters(title) === letters(first.question)) chatsTitledFromFirst++;
+    else
+      problem(
+        "chat titled after a later question",
+        first,
+        `title ${JSON.stringify(title)}, first question ${JSON.stringify(first.question.slice(0, 20))}`,
+      );
+  }
   return {
+    chats: firstQuestion.size,
+    chatsTitledFromFirst,
+    chatsUntitled,
     questionsAccepted,
     questionsStored,
     repliesFinished,
