@@ -192,10 +192,15 @@ function machine(): string {
 
 function commit(): string {
   try {
-    const sha = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+    const sha = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      stdio: "pipe",
+    }).trim();
     const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
       cwd: ROOT,
       encoding: "utf8",
+      stdio: "pipe",
     });
     return dirty.trim() ? `${sha} (with uncommitted changes)` : sha;
   } catch {
