@@ -74,6 +74,17 @@ export function proxy(request: NextRequest): NextResponse {
     const error = new AppError("invalid_body", { detail: "malformed %-escape in the address" });
     return NextResponse.json({ error: error.toPayload() }, { status: error.status });
   }
+  // No route or page here takes multipart forms (the server action sends text), but Next.js reads a
+  // multipart POST to any page — the not-found page too — as a form action, and a malformed body made
+  // it answer a bare 500 (found by the route fuzzer). better-auth's endpoints decide for themselves.
+  if (
+    request.method === "POST" &&
+    /^\s*multipart\/form-data/i.test(request.headers.get("content-type") ?? "") &&
+    !pathname.startsWith("/api/auth/")
+  ) {
+    const error = new AppError("invalid_body", { detail: "multipart/form-data is not accepted" });
+    return NextResponse.json({ error: error.toPayload() }, { status: error.status });
+  }
   const isApi = pathname.startsWith("/api/");
   const pass = () => (isApi ? NextResponse.next() : withPageCsp(request));
   if (PUBLIC_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(prefix))) return pass();
@@ -89,5 +100,10 @@ export function proxy(request: NextRequest): NextResponse {
 
 export const config = {
   // Everything but Next's own assets and the files in public/; every API path (even one ending in .png).
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|webp|jpg|txt)$).*)", "/api/:path*"],
+  // And any multipart request, even to a static file's path (see above).
+  matcher: [
+    "/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|webp|jpg|txt)$).*)",
+    "/api/:path*",
+    { source: "/:path*", has: [{ type: "header", key: "content-type", value: "multipart/form-data.*" }] },
+  ],
 };

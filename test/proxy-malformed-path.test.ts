@@ -23,3 +23,29 @@ describe("proxy: a path that cannot be decoded", () => {
     expect(res.status).toBe(401);
   });
 });
+
+// Regression (found by the route fuzzer): a POST with a malformed multipart body to any page (the
+// not-found page included) made Next.js answer a bare 500 while reading it as a form action.
+describe("proxy: multipart POSTs", () => {
+  const post = (path: string, contentType: string) =>
+    proxy(
+      new NextRequest(`http://localhost:3000${path}`, {
+        method: "POST",
+        headers: { "content-type": contentType, cookie: "glm-chat.session_token=x.y" },
+        body: "garbage",
+      }),
+    );
+
+  it.each(["/api/chat/stop", "/no-such-page", "/x.png", "/api/images"])("%s → 400 invalid_body", async (path) => {
+    const res = post(path, "multipart/form-data; boundary=x");
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; message: Record<string, string> } };
+    expect(body.error.code).toBe("invalid_body");
+    expect(body.error.message.en).toContain("multipart/form-data");
+  });
+
+  it("leaves better-auth's endpoints and other content types alone", () => {
+    expect(post("/api/auth/sign-in/email", "multipart/form-data; boundary=x").status).toBe(200);
+    expect(post("/api/chat", "application/json").status).toBe(200);
+  });
+});

@@ -126,7 +126,10 @@ export function idArb(real: readonly string[]): fc.Arbitrary<string> {
 }
 
 /** How a value lands in a URL: properly encoded, raw (the URL parser and Next decode what they can), or broken. */
-export function pathSegment(value: string, how: number): string {
+export function pathSegment(whole: string, how: number): string {
+  // At most 1,500 characters: a longer URL only meets the HTTP parser's limits (431, or a redirect
+  // whose Location overflows the client).
+  const value = whole.slice(0, 1500);
   switch (how % 4) {
     case 0:
       return encodeURIComponent(value.replace(/[\uD800-\uDFFF]/g, "\uFFFD"));

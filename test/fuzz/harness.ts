@@ -73,7 +73,8 @@ export function judge(target: FuzzTarget, req: FuzzRequest, res: CaseResult, ser
       return `the body shows ${what} (${JSON.stringify(match[0])}): ${res.text.slice(0, 300)}`;
     }
   }
-  if (target.appErrors && res.status >= 400 && res.contentType.includes("json")) {
+  // A HEAD answer has the headers of the GET and no body.
+  if (target.appErrors && res.status >= 400 && res.contentType.includes("json") && req.method !== "HEAD") {
     let payload: { error?: { code?: unknown; message?: Record<string, unknown>; retryable?: unknown } };
     try {
       payload = JSON.parse(res.text) as typeof payload;
