@@ -14,6 +14,8 @@ export const E2E = {
   /** A local OpenID Connect provider (oidc-provider); the main instance offers single sign-on through it. */
   oidcPort: Number(process.env.E2E_OIDC_PORT ?? 4112),
   demoSimulatorPort: Number(process.env.E2E_DEMO_SIMULATOR_PORT ?? 4111),
+  /** An instance e2e/faults-restart.spec.ts starts itself, kills mid-reply and starts again. */
+  restartPort: Number(process.env.E2E_RESTART_PORT ?? 3113),
   canaryKey: "sk-byts-canary-7f3a9c2e5b1d4f60",
   adminEmail: "admin@e2e.example.com",
   adminPassword: "e2e-admin-password",

@@ -1,6 +1,7 @@
 // Starts one e2e app instance on a fresh database: `node e2e/servers/start-app.mjs <port> [--postgres]`.
 // SQLite: the file named by DATABASE_URL is deleted first. --postgres: a throwaway PostgreSQL cluster
 // (scripts/pg-test-cluster.sh) is started for the instance and stopped when Playwright stops it (SIGTERM).
+// E2E_KEEP_DATABASE=1: start on the SQLite file as a previous run left it (a restart after a crash).
 // E2E_LOG_FILE: the server's stdout and stderr are also written there (truncated at start), for the
 // scan for secrets after the run (e2e/global-teardown.ts).
 import { execFileSync, spawn } from "node:child_process";
@@ -17,7 +18,7 @@ if (mode === "--postgres") {
   clusterDir = /^PGTEST_DIR=(.+)$/m.exec(out)?.[1];
   env.DATABASE_URL = /^DATABASE_URL=(.+)$/m.exec(out)?.[1];
   if (!clusterDir || !env.DATABASE_URL) throw new Error(`pg-test-cluster.sh printed no DATABASE_URL:\n${out}`);
-} else if (env.DATABASE_URL?.startsWith("file:")) {
+} else if (env.DATABASE_URL?.startsWith("file:") && !env.E2E_KEEP_DATABASE) {
   const file = env.DATABASE_URL.slice("file:".length);
   for (const suffix of ["", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true });
 }

@@ -5,7 +5,7 @@ import { asksForTitle } from "./demo-reply";
 import { demoPlan, fixedContentPlan, scriptedPlan, type Plan, type PlanContext } from "./plan";
 import { lowerKeys, sendJson } from "./respond";
 import type { RecordedRequest, ScriptedHttpError } from "./script-types";
-import { foldCompletion, playStream, totalDelay } from "./stream";
+import { foldCompletion, playStream, totalDelay, type Playback } from "./stream";
 import { errorType, validateChatRequest } from "./validate";
 
 export interface ChatDeps {
@@ -13,6 +13,8 @@ export interface ChatDeps {
   msPerToken: number;
   /** Cancels for in-flight work, so close() can stop every timer. */
   active: Set<() => void>;
+  /** Ends the current wait (first byte, stall, slow chunk) of every stream in flight: POST /__control/release. */
+  releases?: Set<() => void>;
 }
 
 export function handleChat(
@@ -63,22 +65,31 @@ export function handleChat(
   } else plan = demoPlan(ctx);
 
   let timer: NodeJS.Timeout | null = null;
-  let cancelPlay: (() => void) | null = null;
+  let playback: Playback | null = null;
   let serverClosed = false;
+  let begin: (() => void) | null = null;
   const cancel = () => {
     if (timer) clearTimeout(timer);
     timer = null;
-    cancelPlay?.();
+    playback?.cancel();
+  };
+  const release = () => {
+    if (timer && begin) {
+      clearTimeout(timer);
+      begin();
+    } else playback?.release();
   };
   deps.active.add(cancel);
+  deps.releases?.add(release);
   res.on("close", () => {
     deps.active.delete(cancel);
+    deps.releases?.delete(release);
     if (!entry.completed && !serverClosed) entry.closedEarly = true;
     cancel();
   });
 
   if (v.request.stream) {
-    const begin = () => {
+    begin = () => {
       timer = null;
       entry.status = 200;
       res.writeHead(200, {
@@ -90,7 +101,7 @@ export function handleChat(
         "x-request-id": ident.id,
       });
       res.flushHeaders();
-      cancelPlay = playStream(
+      playback = playStream(
         res,
         ident,
         plan.steps,

@@ -274,6 +274,32 @@ describe("scripted responses", () => {
     expect(sse.done).toBe(true);
   });
 
+  it("POST /__control/release ends a stall or a first-byte wait at once", async () => {
+    await script({
+      kind: "stream",
+      chunks: [{ content: "a" }, { content: "b" }, { content: "c" }],
+      firstByteDelayMs: 60_000,
+      stallAfter: 1,
+      stallMs: 60_000,
+    });
+    const pending = chat(sim.url, req());
+    await waitForLast(sim.url, (r) => r.scripted === "stream");
+    const first = await fetch(`${sim.url}/__control/release`, { method: "POST" });
+    expect(await first.json()).toEqual({ released: 1 });
+    const res = await pending;
+    const reading = readSse(res);
+    await waitForLast(sim.url, (r) => r.chunksSent === 1);
+    // Stalled after the first chunk until released.
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await waitForLast(sim.url, () => true)).chunksSent).toBe(1);
+    await fetch(`${sim.url}/__control/release`, { method: "POST" });
+    const sse = await reading;
+    expect(joined(sse.chunks, "content")).toBe("abc");
+    expect(sse.done).toBe(true);
+    // Nothing in flight: nothing to release.
+    expect(await (await fetch(`${sim.url}/__control/release`, { method: "POST" })).json()).toEqual({ released: 0 });
+  });
+
   it("stream: usage in a separate trailing chunk, or omitted", async () => {
     await script(
       { kind: "stream", text: "好", usageInSeparateChunk: true },

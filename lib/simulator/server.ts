@@ -46,7 +46,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const log = new RequestLog();
   const rates = new RateMeter();
   const active = new Set<() => void>();
-  const deps = { queue, msPerToken: tps > 0 ? 1000 / tps : 0, active };
+  const releases = new Set<() => void>();
+  const deps = { queue, msPerToken: tps > 0 ? 1000 / tps : 0, active, releases };
 
   const v1 = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const entry = log.start(req.method ?? "GET", url.pathname + url.search, flatHeaders(req.headers));
@@ -125,6 +126,11 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       log.clear();
       rates.clear();
       return sendJson(res, 200, { ok: true });
+    }
+    if (route === "POST /__control/release") {
+      const streams = [...releases];
+      for (const release of streams) release();
+      return sendJson(res, 200, { released: streams.length });
     }
     if (route === "POST /__control/script") {
       const problem = body.tooLarge ? "body too large" : queue.add(parseJson(body.text));

@@ -38,14 +38,20 @@ export interface PlayOptions {
   dropAtByte?: number;
 }
 
-/** Starts writing steps to an SSE response whose headers are already sent; returns a cancel function. */
+export interface Playback {
+  cancel(): void;
+  /** Ends the wait for the next step now (a stall or a slow chunk), as if its delay had passed. */
+  release(): void;
+}
+
+/** Starts writing steps to an SSE response whose headers are already sent. */
 export function playStream(
   res: ServerResponse,
   ident: StreamIdentity,
   steps: Step[],
   hooks: PlayHooks,
   options: PlayOptions = {},
-): () => void {
+): Playback {
   const head = `{"id":"${ident.id}","object":"chat.completion.chunk","created":${ident.created},"model":${JSON.stringify(ident.model)},`;
   const deltaHead = `data: ${head}"choices":[{"index":0,"delta":{"role":"assistant"`;
   let i = 0;
@@ -161,10 +167,19 @@ export function playStream(
 
   tick();
 
-  return () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    timer = null;
+  return {
+    cancel: () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+    release: () => {
+      const next = steps[i];
+      if (stopped || !timer || !next) return;
+      clearTimeout(timer);
+      due = performance.now() - next.delay;
+      tick();
+    },
   };
 }
 
