@@ -17,7 +17,15 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serve(root: string, extra: Record<string, Buffer>): Promise<StaticServer> {
+/**
+ * `extra` files are served from memory; those named in `cached` with the long-lived caching headers a CDN
+ * sends for a versioned URL (jsDelivr: a year), as a real app would serve a library, the rest `no-store`.
+ */
+export async function serve(
+  root: string,
+  extra: Record<string, Buffer>,
+  cached: ReadonlySet<string> = new Set(),
+): Promise<StaticServer> {
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? "/").split("?")[0]!);
     const body = extra[path] ?? read(root, path === "/" ? "/index.html" : path);
@@ -27,7 +35,7 @@ export async function serve(root: string, extra: Record<string, Buffer>): Promis
     }
     res.writeHead(200, {
       "content-type": TYPES[extname(path)] ?? (path === "/" ? TYPES[".html"]! : "application/octet-stream"),
-      "cache-control": "no-store",
+      "cache-control": cached.has(path) ? "public, max-age=31536000, immutable" : "no-store",
     });
     res.end(body);
   });

@@ -84,3 +84,32 @@ export function alphaMatters(rgba: Uint8ClampedArray | Uint8Array): boolean {
 
 /** JPEG qualities tried in turn until the result is under the gateway's per-image limit. */
 export const JPEG_QUALITY_STEPS = [0.85, 0.72, 0.6, 0.45] as const;
+
+/**
+ * libjpeg can decode a JPEG at n/8 of its size (n = 1…8) by skipping most of the inverse DCT: for a photo
+ * going to a much smaller edge, decoding at the smallest scale that still covers the target saves work and
+ * loses nothing (the final shrink starts from more pixels than it keeps). Returns that scale's numerator and
+ * the size to ask WebCodecs' ImageDecoder for, as stored (before orientation): Chromium reads
+ * desiredWidth × desiredHeight as a pixel budget and decodes at the largest n/8 scale within it, so the size
+ * asked for lies halfway to the next scale and rounding cannot tip it either way. Null when decoding at full
+ * size is needed anyway (the target is over 7/8 of the stored size).
+ * The target is as shown (after EXIF orientation), like the plan's target.
+ */
+export function jpegDecodeArea(
+  header: Pick<ImageHeader, "width" | "height" | "orientation">,
+  target: { width: number; height: number },
+): { numerator: number; width: number; height: number } | null {
+  const turned = header.orientation >= 5 && header.orientation <= 8;
+  const stored = turned ? { width: target.height, height: target.width } : target;
+  const numerator = Math.max(
+    Math.ceil((8 * stored.width) / header.width),
+    Math.ceil((8 * stored.height) / header.height),
+    1,
+  );
+  if (numerator >= 8) return null;
+  return {
+    numerator,
+    width: Math.ceil((header.width * (numerator + 0.5)) / 8),
+    height: Math.ceil((header.height * (numerator + 0.5)) / 8),
+  };
+}

@@ -6,8 +6,9 @@ import type { PrepareRequest, PrepareResponse } from "./protocol";
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
-// Measured while the worker idles, before the first photo needs it.
-void encoderOrientation();
+// Measured while the worker idles, before the first photo needs it (a JPEG takes the "frame" path; the
+// "bitmap" one is its fallback).
+void encoderOrientation("frame").then(() => encoderOrientation("bitmap"));
 
 scope.onmessage = (event: MessageEvent<PrepareRequest>) => {
   const { id, file, settings } = event.data;

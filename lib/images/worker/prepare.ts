@@ -6,13 +6,21 @@ import { fitWithin, GATEWAY_MAX_IMAGE_BYTES } from "../limits";
 import {
   alphaMatters,
   JPEG_QUALITY_STEPS,
+  jpegDecodeArea,
   keepPng,
   planPreparation,
   shouldTryPng,
   type PrepareFailure,
 } from "../prepare-plan";
-import { FORMAT_MIME, orientedSize, readImageHeader, sniffFormat, type SniffedFormat } from "../sniff";
-import { encoderOrientation } from "./encoder-orientation";
+import {
+  FORMAT_MIME,
+  orientedSize,
+  readImageHeader,
+  sniffFormat,
+  type ImageHeader,
+  type SniffedFormat,
+} from "../sniff";
+import { decodeShown, encoderOrientation, type OpaqueDecoder } from "./encoder-orientation";
 import { THUMB_EDGE, type PrepareResult, type PrepareSettings } from "./protocol";
 
 /** Enough of the file for the JPEG header behind an EXIF block with a thumbnail (APP1 is at most 64 KB). */
@@ -53,7 +61,7 @@ export async function prepareImage(file: Blob, settings: PrepareSettings): Promi
 
   const limit = Math.min(settings.maxUploadBytes, GATEWAY_MAX_IMAGE_BYTES);
   if (!mayHaveAlpha && plan.target && header) {
-    const fast = await prepareOpaque(file, plan.target, header.orientation, limit);
+    const fast = await prepareOpaque(file, header, plan.target, limit);
     if (fast) return fast;
   }
 
@@ -91,32 +99,44 @@ export async function prepareImage(file: Blob, settings: PrepareSettings): Promi
 /**
  * The photo fast path (opaque sources of known size). The browser decodes straight to the final size, and
  * the bitmap goes to the JPEG encoder through a `bitmaprenderer` canvas: no 12 MP canvas, no 2D draw, no
- * canvas snapshot, several times faster than drawing. Turning a rotated photo upright would need that 2D
- * draw; instead the encoder's own handling of orientation is measured once (encoder-orientation.ts) and,
- * where it writes the stored pixels, the JPEG keeps the rotation as its only metadata (an EXIF Orientation
- * tag) that the server applies with sharp .rotate() before stripping everything.
+ * canvas snapshot, several times faster than drawing. A JPEG is decoded by WebCodecs' ImageDecoder at the
+ * smallest of libjpeg's n/8 scales that still covers the target (5/8 for a 4000×3000 photo going to
+ * 2048 px): the decoder skips most of the inverse DCT's work instead of producing 12 MP that are then thrown
+ * away, and the final shrink starts from a third of the pixels.
+ * Turning a rotated photo upright would need a 2D draw; instead the encoder's own handling of orientation is
+ * measured once per decoder (encoder-orientation.ts) and, where it writes the stored pixels, the JPEG keeps
+ * the rotation as its only metadata (an EXIF Orientation tag) that the server applies with sharp .rotate()
+ * before stripping everything.
  * Null when the fast path cannot be trusted here: the caller takes the general path.
  */
 async function prepareOpaque(
   file: Blob,
+  header: ImageHeader,
   target: Size,
-  orientation: number,
   limit: number,
 ): Promise<PrepareResult | null> {
-  const mode = orientation === 1 ? "stored" : await encoderOrientation();
-  if (mode === "unknown") return null;
-  let bitmap: ImageBitmap;
-  try {
-    // The same recipe the probe measured: oriented decode, shrunk to the size as shown.
-    bitmap = await createImageBitmap(file, {
-      imageOrientation: "from-image",
-      resizeWidth: target.width,
-      resizeHeight: target.height,
-      resizeQuality: "high",
-    });
-  } catch {
-    return fail("corrupt");
+  const scaled = header.format === "jpeg" ? jpegDecodeArea(header, target) : null;
+  if (scaled) {
+    const viaFrame = await encodeOpaque(file, header.orientation, target, limit, "frame", scaled).catch(() => null);
+    if (viaFrame) return viaFrame;
+    // No ImageDecoder, a decoder that would not shrink enough, or a file it refused: the bitmap path decides.
   }
+  return encodeOpaque(file, header.orientation, target, limit, "bitmap", undefined).catch(() => fail("corrupt"));
+}
+
+async function encodeOpaque(
+  file: Blob,
+  orientation: number,
+  target: Size,
+  limit: number,
+  decoder: OpaqueDecoder,
+  decodedArea: Size | undefined,
+): Promise<PrepareResult | null> {
+  if (decoder === "frame" && typeof ImageDecoder !== "function") return null;
+  const mode = orientation === 1 ? "stored" : await encoderOrientation(decoder);
+  if (mode === "unknown") return null;
+  // The same recipe the probe measured: oriented decode, shrunk to the size as shown.
+  const bitmap = await decodeShown(file, decoder, target, decodedArea);
   const canvas = new OffscreenCanvas(target.width, target.height);
   const renderer = canvas.getContext("bitmaprenderer");
   if (!renderer || bitmap.width !== target.width || bitmap.height !== target.height) {
