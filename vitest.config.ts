@@ -15,5 +15,7 @@ export default defineConfig({
     include: ["**/*.test.ts", "**/*.test.tsx"],
     exclude: ["node_modules/**", "e2e/**", ".next/**", "bench/**"],
     testTimeout: 20_000,
+    // Suites start a PostgreSQL cluster or a server in beforeAll: slow on a busy machine, not a failure.
+    hookTimeout: 60_000,
   },
 });

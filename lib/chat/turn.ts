@@ -151,6 +151,11 @@ export async function prepareTurn(db: Db, userId: string, request: TurnRequest):
     history: stored,
     replyId: `msg-${randomUUID()}`,
     continued: undefined,
-    firstReply: conversation.titleSource === "auto" && conversation.title === "",
+    // The chat's first finished reply: a follow-up sent while that reply's title is still being
+    // generated must not ask for (and bill) another one.
+    firstReply:
+      conversation.titleSource === "auto" &&
+      conversation.title === "" &&
+      !kept.some((m) => m.role === "assistant" && m.status === "done"),
   };
 }

@@ -131,6 +131,29 @@ describe.each(DIALECTS)("conversation storage through POST /api/chat on %s", { t
     expect(asked("请帮我写一份")).toHaveLength(1);
   });
 
+  it("asks for one title even when a follow-up comes before the first title is written", async () => {
+    const id = nextChatId();
+    sim.script([
+      { kind: "stream", text: "第一段回答。" },
+      { kind: "stream", text: "第二段回答。" },
+      { kind: "stream", text: "总结完毕。" },
+    ]);
+    const question = "请帮我整理一下第三季度的销售数据";
+    await postChat(h, alice, { id, messages: [userMessage(question, "t-q1")] });
+    await settled(alice, id, 2);
+    await waitFor(async () => (await getConversation(h.app.db, alice.id, id))?.title || undefined, "title");
+    expect(titleRequests(sim)).toHaveLength(1);
+    // As the chat looks while that title call is still out: a finished reply, no title yet.
+    await h.app.db.kysely.updateTable("conversations").set({ title: "" }).where("id", "=", id).execute();
+    await postChat(h, alice, { id, messages: [userMessage("再补充一些细节", "t-q2")] });
+    await settled(alice, id, 4);
+    // A third turn: by the time it has been answered, the second one's after-work (usage, and a title
+    // call if it made one) is long done.
+    await postChat(h, alice, { id, messages: [userMessage("最后总结一下", "t-q3")] });
+    await settled(alice, id, 6);
+    expect(titleRequests(sim)).toHaveLength(1);
+  });
+
   it("regenerate replaces the last reply; edit and resend replaces the question and what followed", async () => {
     const id = nextChatId();
     sim.script([
