@@ -101,11 +101,17 @@ export interface GenerationRegistry {
   size(): number;
 }
 
-/** How long a finished generation stays re-attachable. */
-const KEEP_FINISHED_MS = 60_000;
+/**
+ * How long a finished generation stays re-attachable: long enough for a page that was rendered from
+ * the database just before the reply ended to re-attach and get the rest (the reply itself is
+ * stored by then), short enough that a busy server does not hold every recent reply's frames.
+ */
+export const KEEP_FINISHED_MS = 15_000;
 
 export class MemoryGenerationRegistry implements GenerationRegistry {
   private readonly byChat = new Map<string, Generation>();
+  /** The pending removal of each chat's finished generation (it holds the generation's frames). */
+  private readonly expiries = new Map<string, ReturnType<typeof setTimeout>>();
 
   register(generation: Generation): void {
     // One live reply per chat: a new request supersedes a running one.
@@ -113,6 +119,8 @@ export class MemoryGenerationRegistry implements GenerationRegistry {
     // Someone else's chat id: answer as if it did not exist, and leave their reply alone.
     if (previous && previous.ownerId !== generation.ownerId) throw new AppError("not_found");
     if (previous && !previous.done) previous.stop("superseded");
+    // A finished one it replaces is let go now, not when its keep time runs out.
+    this.clearExpiry(generation.chatId);
     this.byChat.set(generation.chatId, generation);
   }
 
@@ -121,10 +129,27 @@ export class MemoryGenerationRegistry implements GenerationRegistry {
   }
 
   release(generation: Generation): void {
+    const { chatId } = generation;
+    if (this.byChat.get(chatId) !== generation) return; // already replaced
+    this.clearExpiry(chatId);
     const timer = setTimeout(() => {
-      if (this.byChat.get(generation.chatId) === generation) this.byChat.delete(generation.chatId);
+      this.expiries.delete(chatId);
+      if (this.byChat.get(chatId) === generation) this.byChat.delete(chatId);
     }, KEEP_FINISHED_MS);
     timer.unref?.();
+    this.expiries.set(chatId, timer);
+  }
+
+  /** Finished generations waiting for removal (for tests). */
+  pendingExpiries(): number {
+    return this.expiries.size;
+  }
+
+  private clearExpiry(chatId: string): void {
+    const timer = this.expiries.get(chatId);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.expiries.delete(chatId);
   }
 
   size(): number {
