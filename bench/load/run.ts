@@ -14,7 +14,7 @@
 //            --app-revision TEXT (names the measured code when the tree is not a git checkout)
 //            --pg-log-slow MS (PostgreSQL logs slower statements and lock waits to bench/.out/load/postgres.log)
 //
-// Every process runs on this machine and talks to 127.0.0.1 only: the simulator, the server (`next start` of the
+// Every process runs on this machine and talks to 127.0.0.1 only: the simulator, the server (`npm start`'s scripts/start.mjs over the
 // build in .next) and the load generator are separate processes, measured through /proc.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import {
@@ -284,8 +284,8 @@ async function startServer(db: Database, port: number, simOrigin: string, label:
         // heap that merely has not been collected yet.
         "--trace-gc",
         "--trace-gc-ignore-scavenger",
-        path.join(root, "node_modules/next/dist/bin/next"),
-        "start",
+        // What `npm start` runs: Next behind node:http, POST /api/chat on its lean path.
+        path.join(root, "scripts/start.mjs"),
         "-p",
         String(port),
         "-H",
@@ -329,7 +329,7 @@ async function startServer(db: Database, port: number, simOrigin: string, label:
   });
   const until = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}; see ${logFile}`);
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}; see ${logFile}`);
     try {
       const res = await fetch(`${origin}/api/models`);
       await res.arrayBuffer();
@@ -337,7 +337,7 @@ async function startServer(db: Database, port: number, simOrigin: string, label:
     } catch {
       // not listening yet
     }
-    if (Date.now() > until) throw new Error(`next start did not answer within 60 s; see ${logFile}`);
+    if (Date.now() > until) throw new Error(`the server did not answer within 60 s; see ${logFile}`);
     await sleep(250);
   }
   raisePriority(processTree(child.pid!));
@@ -858,7 +858,7 @@ function writeResults(reports: DbReport[], machine: ReturnType<typeof machineInf
     "",
     `\`npm run bench:load\` (\`bench/load/\`) — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC. Machine: ${machine.cpus} CPUs ` +
       `(${machine.model}), ${machine.memGiB} GiB RAM, Node ${process.version}, Linux. App: ${appRevision()} (production build, ` +
-      "`next start`). Other sessions build and test on the same 2 CPUs: the load average before and after each database's run " +
+      "`npm start`: scripts/start.mjs). Other sessions build and test on the same 2 CPUs: the load average before and after each database's run " +
       `is in the details${NICE !== 0 ? `; the suite's processes run at nice ${NICE} (process and autogroup) as bench/proxy's do` : ""}.`,
     "",
     `Workload: ${USERS} staff accounts (created by the seeded admin through \`POST /api/admin/users\`, each signed in through ` +
@@ -874,7 +874,7 @@ function writeResults(reports: DbReport[], machine: ReturnType<typeof machineInf
       `talking straight to the simulator (same questions and history, ${DIRECT_SECONDS} s, in the same run just before). ` +
       "The database is read afterwards with plain SQL: a question counts when its row has the text sent; a finished reply counts when " +
       "its row is `done`, its text and reasoning equal what was streamed, its metadata has usage and a `usage_records` row exists. " +
-      "*Server CPU*: user+system time of the `next start` process tree (/proc) from the first question to the last stream's end; " +
+      "*Server CPU*: user+system time of the server's process tree (/proc) from the first question to the last stream's end; " +
       "per stream ÷ replies finished, per upstream event ÷ chunks the simulator sent. *RSS*: the tree's resident memory, sampled every second.",
     "",
     failed.length === 0
