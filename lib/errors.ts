@@ -241,6 +241,12 @@ const SPECS = {
     "zh-CN": "回答在生成途中中断，已保留收到的部分内容。可以点击重试重新生成。",
     en: "The answer was interrupted mid-way; the part received is kept. Retry to generate it again.",
   },
+  gateway_timeout: {
+    status: 504,
+    retryable: true,
+    "zh-CN": "模型网关 {seconds} 秒内没有响应，已停止等待。请稍后点击重试。",
+    en: "The model gateway did not answer within {seconds} seconds; stopped waiting. Retry in a moment.",
+  },
   network_error: {
     status: 502,
     retryable: true,

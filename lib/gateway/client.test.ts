@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AppError } from "@/lib/errors";
-import { openChatStream, type OpenStreamOptions } from "./client";
+import { FIRST_BYTE_TIMEOUT_MS, openChatStream, type OpenStreamOptions } from "./client";
 import type { WireChatRequest, WireChunk } from "./wire";
 
 // openChatStream against scripted Responses: a fake fetch that behaves like undici's (rejects
@@ -151,11 +151,13 @@ describe("openChatStream: the request", () => {
     expect(JSON.parse(String(init.body))).toEqual({ ...REQUEST, stream: true, max_tokens: 64 });
   });
 
-  it("passes the caller's signal to fetch", async () => {
+  it("gives fetch a signal that follows the caller's", async () => {
     const controller = new AbortController();
     const { impl, calls } = fakeFetch([okStream()]);
     await openChatStream(REQUEST, options(impl, { signal: controller.signal }));
-    expect(calls[0]?.init.signal).toBe(controller.signal);
+    expect(calls[0]?.init.signal?.aborted).toBe(false);
+    controller.abort(new DOMException("stopped by user", "AbortError"));
+    expect(calls[0]?.init.signal?.aborted).toBe(true);
   });
 
   it("reads the rate headers of the accepted response", async () => {
@@ -399,6 +401,53 @@ describe("openChatStream: abort", () => {
     await expect(result).resolves.toBeUndefined();
     expect(chunks.map((c) => c.choices[0]?.delta.content)).toEqual(["部分"]);
     expect(calls[0]?.init.signal?.aborted).toBe(true);
+  });
+});
+
+describe("openChatStream: a gateway that sends no headers", () => {
+  const hanging = (signal: AbortSignal) =>
+    new Promise<Response>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
+
+  it("gives up after firstByteTimeoutMs with gateway_timeout, cancels the request and does not retry", async () => {
+    vi.useFakeTimers();
+    const { impl, calls } = fakeFetch([hanging, okStream()]);
+    const { sleep, delays } = recordingSleep();
+    const settled = openChatStream(REQUEST, options(impl, { firstByteTimeoutMs: 90_000, sleep })).catch(
+      (e: unknown) => e,
+    );
+    await vi.advanceTimersByTimeAsync(89_999);
+    expect(calls[0]?.init.signal?.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    const error = await settled;
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: "gateway_timeout", params: { seconds: 90 } });
+    expect((error as AppError).message).not.toMatch(/sk-byts/);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.init.signal?.aborted).toBe(true);
+    expect(delays).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("waits two minutes by default, and the timer ends with the headers: a slow body is not cut by it", async () => {
+    vi.useFakeTimers();
+    const { impl, calls } = fakeFetch([
+      sseResponse({ pieces: split(frame(chunk({ content: "慢" })), 1000), end: "hang" }),
+    ]);
+    const stream = await openChatStream(REQUEST, options(impl, { idleTimeoutMs: 600_000 }));
+    const { chunks } = await collect(stream);
+    await vi.advanceTimersByTimeAsync(FIRST_BYTE_TIMEOUT_MS * 2);
+    expect(FIRST_BYTE_TIMEOUT_MS).toBe(120_000);
+    expect(calls[0]?.init.signal?.aborted).toBe(false);
+    expect(chunks).toHaveLength(1);
+  });
+
+  it("Stop while waiting for headers is an abort, not a timeout", async () => {
+    const controller = new AbortController();
+    const { impl } = fakeFetch([hanging]);
+    const promise = openChatStream(REQUEST, options(impl, { signal: controller.signal, firstByteTimeoutMs: 60_000 }));
+    await Promise.resolve();
+    controller.abort(new DOMException("stopped by user", "AbortError"));
+    await expect(promise).rejects.toMatchObject({ name: "AbortError" });
   });
 });
 

@@ -26,7 +26,15 @@ export interface OpenStreamOptions {
   onRetry?: (info: { attempt: number; delayMs: number; failure: AttemptFailure }) => void;
   /** A stream silent for this long is treated as dropped. */
   idleTimeoutMs?: number;
+  /**
+   * How long one attempt may wait for the gateway's response headers. Then the request is cancelled
+   * and the user told (gateway_timeout), not retried: they have waited long enough already.
+   */
+  firstByteTimeoutMs?: number;
 }
+
+/** Default wait for response headers: thinking models may take a while to start, not minutes. */
+export const FIRST_BYTE_TIMEOUT_MS = 120_000;
 
 export interface GatewayStream {
   rate: RateInfo;
@@ -72,8 +80,17 @@ export async function openChatStream(body: WireChatRequest, options: OpenStreamO
   const random = options.random ?? Math.random;
   const payload = JSON.stringify({ ...body, stream: true });
 
+  const firstByteMs = options.firstByteTimeoutMs ?? FIRST_BYTE_TIMEOUT_MS;
+
   for (let attempt = 1; ; attempt++) {
     let response: Response;
+    // Cancels this attempt if no headers come in time; the timer is gone once they do, so the body
+    // streams for as long as it streams (Stop still ends it through options.signal).
+    const waited = new AbortController();
+    const headersTimer = setTimeout(
+      () => waited.abort(new DOMException("no response headers in time", "TimeoutError")),
+      firstByteMs,
+    );
     try {
       response = await doFetch(`${target.baseUrl}/chat/completions`, {
         method: "POST",
@@ -83,9 +100,13 @@ export async function openChatStream(body: WireChatRequest, options: OpenStreamO
           accept: "text/event-stream",
         },
         body: payload,
-        signal: options.signal,
+        signal: AbortSignal.any([options.signal, waited.signal]),
       });
     } catch (err) {
+      if (options.signal.aborted) throw err;
+      if (waited.signal.aborted) {
+        throw new AppError("gateway_timeout", { seconds: Math.round(firstByteMs / 1000) }, { cause: err });
+      }
       if (isAbort(err, options.signal)) throw err;
       const failure: AttemptFailure = { kind: "network" };
       const delay = retryDelayMs(failure, attempt, now(), random);
@@ -93,6 +114,8 @@ export async function openChatStream(body: WireChatRequest, options: OpenStreamO
       options.onRetry?.({ attempt, delayMs: delay, failure });
       await sleep(delay, options.signal);
       continue;
+    } finally {
+      clearTimeout(headersTimer);
     }
 
     const rate = readRateInfo(response.headers);
