@@ -128,6 +128,12 @@ async function expectInertDom(page: Page, selector: string) {
           .map((name) => el.getAttribute(name))
           .filter((v): v is string => v !== null),
       ),
+      // What loads by itself (not a link the reader may choose to follow).
+      autoloaded: all.flatMap((el) =>
+        ["src", "xlink:href", "data", "srcdoc", ...(el.tagName === "A" ? [] : ["href"])]
+          .map((name) => el.getAttribute(name))
+          .filter((v): v is string => v !== null),
+      ),
       styles: all.map((el) => el.getAttribute("style") ?? "").filter((s) => /url\(|expression|import/i.test(s)),
       dataAttributes: all.flatMap((el) =>
         [...el.attributes].filter((a) => /^data-(foo|x)$/i.test(a.name)).map((a) => `${el.tagName} ${a.name}`),
@@ -140,9 +146,7 @@ async function expectInertDom(page: Page, selector: string) {
   expect(report.dangerous).toEqual([]);
   expect(report.handlers).toEqual([]);
   for (const url of report.urls) expect(["http", "https", "mailto", null], url).toContain(urlScheme(url));
-  expect(report.urls.filter((u) => u.includes("evil.example") && !u.startsWith("https://evil.example/pixel"))).toEqual(
-    [],
-  );
+  expect(report.autoloaded.filter((u) => u.includes("evil.example"))).toEqual([]);
   expect(report.styles).toEqual([]);
   expect(report.dataAttributes).toEqual([]);
 }
@@ -161,8 +165,8 @@ test("a reply full of XSS payloads renders inert: nothing runs, nothing loads, n
   await expect(chat.assistant()).toContainText("katex href");
   await expectInertDom(page, "[data-testid='message'][data-role='assistant']");
   // The links are still there as text, without a target; the remote image waits for a click.
-  await expect(chat.assistant().getByText("js link")).toBeVisible();
-  expect(await chat.assistant().getByText("js link").getAttribute("href")).toBeNull();
+  await expect(chat.assistant().getByText("js link", { exact: true })).toBeVisible();
+  expect(await chat.assistant().getByText("js link", { exact: true }).getAttribute("href")).toBeNull();
   await expect(chat.assistant().locator("[data-slot='image-placeholder']").first()).toBeVisible();
   // KaTeX runs untrusted: \href and friends come out as plain (error-coloured) text, not links.
   expect(await chat.assistant().locator(".katex a").count()).toBe(0);

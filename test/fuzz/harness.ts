@@ -46,6 +46,8 @@ export interface FuzzOptions {
   timeoutMs?: number;
   /** The server's own directory: a response naming it leaks a path. */
   serverRoot?: string;
+  /** Log the count every this many cases (the soak run). */
+  progressEvery?: number;
 }
 
 function requestText(req: FuzzRequest): string {
@@ -160,6 +162,11 @@ export async function fuzzTarget(target: FuzzTarget, ctx: FuzzContext, options: 
   const started = performance.now();
   const property = fc.asyncProperty(target.request(ctx), async (req) => {
     stats.cases++;
+    if (options.progressEvery && stats.cases % options.progressEvery === 0) {
+      console.log(
+        `[fuzz] ${target.template}: ${stats.cases} cases, ${Math.round((performance.now() - started) / 1000)} s`,
+      );
+    }
     const res = await send(ctx.baseURL, req, timeoutMs);
     stats.statuses[res.status] = (stats.statuses[res.status] ?? 0) + 1;
     const problem = judge(target, req, res, options.serverRoot);

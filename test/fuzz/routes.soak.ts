@@ -93,7 +93,12 @@ it(`fuzzes every route with ${RUNS} cases each`, { timeout: 6 * 3600_000 }, asyn
     Array.from({ length: CONCURRENCY }, async () => {
       for (let target = queue.shift(); target; target = queue.shift()) {
         try {
-          const stats = await fuzzTarget(target, ctx, { numRuns: RUNS, seed: SEED, serverRoot: process.cwd() });
+          const stats = await fuzzTarget(target, ctx, {
+            numRuns: RUNS,
+            seed: SEED,
+            serverRoot: process.cwd(),
+            progressEvery: 1000,
+          });
           results.push(stats);
           console.log(
             `[soak] ${stats.template}: ${stats.cases} cases in ${(stats.ms / 1000).toFixed(0)} s, statuses ${JSON.stringify(stats.statuses)}`,
