@@ -11,7 +11,7 @@ import { appRoutes } from "./routes";
 // `npm run test:soak` runs the same targets with 10,000+ cases each.
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const only = process.env.FUZZ_ROUTE;
 
 const targets = fuzzTargets([]);
