@@ -85,6 +85,13 @@ export function proxy(request: NextRequest): NextResponse {
     const error = new AppError("invalid_body", { detail: "multipart/form-data is not accepted" });
     return NextResponse.json({ error: error.toPayload() }, { status: error.status });
   }
+  // A server action with an Origin that is not a URL (empty, say): Next.js's own origin check threw and
+  // answered a bare 500 (found by the soak fuzz). Refused as the cross-site request it may be.
+  const origin = request.headers.get("origin");
+  if (request.headers.has("next-action") && origin !== null && !URL.canParse(origin)) {
+    const error = new AppError("forbidden_origin");
+    return NextResponse.json({ error: error.toPayload() }, { status: error.status });
+  }
   const isApi = pathname.startsWith("/api/");
   const pass = () => (isApi ? NextResponse.next() : withPageCsp(request));
   if (PUBLIC_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(prefix))) return pass();

@@ -49,3 +49,30 @@ describe("proxy: multipart POSTs", () => {
     expect(post("/api/chat", "application/json").status).toBe(200);
   });
 });
+
+// Regression (found by the soak fuzz): a server-action request whose Origin is not a URL made
+// Next.js's own origin check throw and answer a bare 500.
+describe("proxy: a server action with an unparseable Origin", () => {
+  it.each(["", "null", "::::", "http://"])("origin %j → 403 forbidden_origin", async (origin) => {
+    const res = proxy(
+      new NextRequest("http://localhost:3000/", {
+        method: "POST",
+        headers: { "next-action": "", origin, cookie: "glm-chat.session_token=x.y", "content-type": "text/plain" },
+        body: "[]",
+      }),
+    );
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("forbidden_origin");
+  });
+
+  it("lets a server action from our own origin through", () => {
+    const res = proxy(
+      new NextRequest("http://localhost:3000/", {
+        method: "POST",
+        headers: { "next-action": "abc", origin: "http://localhost:3000", cookie: "glm-chat.session_token=x.y" },
+        body: "[]",
+      }),
+    );
+    expect(res.status).toBe(200);
+  });
+});
