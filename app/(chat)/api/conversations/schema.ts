@@ -8,4 +8,13 @@ export const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });
 
-export const searchQuerySchema = z.object({ q: z.string().trim().max(200).default("") });
+// NUL is dropped: SQLite's FTS5 query parser reads it as the end of the string and fails (a 500,
+// found by the route fuzzer); no one types it, and stored text is matched without it.
+export const searchQuerySchema = z.object({
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .default("")
+    .transform((q) => q.replaceAll("\u0000", "")),
+});
