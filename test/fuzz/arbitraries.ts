@@ -105,7 +105,8 @@ export function looseRecord(shape: Record<string, fc.Arbitrary<unknown>>): fc.Ar
     .tuple(fc.tuple(...fields), fc.option(fc.dictionary(anyString, anyJson, { maxKeys: 2 }), { freq: 5 }))
     .map(([pairs, extra]) => {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(extra ?? {})) Object.defineProperty(out, k, { value: v, enumerable: true });
+      for (const [k, v] of Object.entries(extra ?? {}))
+        Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
       for (const pair of pairs) if (pair) out[pair[0]] = pair[1];
       return out;
     });
