@@ -131,6 +131,12 @@ const SPECS = {
     en: "{model} does not accept images. Switch to a model with vision (such as {visionModel}), or send without the images.",
   },
   // Accounts and quotas
+  email_taken: {
+    status: 409,
+    retryable: false,
+    "zh-CN": "该邮箱已有账号，请换一个邮箱，或在列表中找到该账号。",
+    en: "An account with this email already exists. Use another email, or find that account in the list.",
+  },
   unauthorized: {
     status: 401,
     retryable: false,

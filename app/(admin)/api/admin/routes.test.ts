@@ -104,6 +104,25 @@ describe.each(DIALECTS)("admin routes on %s", { timeout: 60_000 }, (dialect) => 
     expect((await user.PATCH(request(admin, { banned: true }, "PATCH"), ctx(admin.id))).status).toBe(403);
   });
 
+  it("refuses an email that already has an account (409, any case) and a name with control characters", async () => {
+    const body = { email: "twice@example.com", password: "initial-pw-1" };
+    expect((await users.POST(request(admin, body))).status).toBe(201);
+    for (const email of ["twice@example.com", "TWICE@example.com"]) {
+      const again = await users.POST(request(admin, { ...body, email }));
+      expect(again.status).toBe(409);
+      const { error } = (await again.json()) as { error: { code: string; message: Record<string, string> } };
+      expect(error.code).toBe("email_taken");
+      expect(error.message["zh-CN"]).toContain("已");
+    }
+    // Found by the route fuzzer: a NUL in the name (PostgreSQL text cannot hold it) was a 500.
+    for (const name of ["\u0000", "a\u0000b", "line\nbreak"]) {
+      const refused = await users.POST(
+        request(admin, { email: `ctl${name.length}@example.com`, password: "pw-long-1", name }),
+      );
+      expect(refused.status).toBe(400);
+    }
+  });
+
   it("reports usage per user per day and the gateway's latest credit and rate-limit bucket", async () => {
     await recordUsage(app.db, {
       userId: staff.id,

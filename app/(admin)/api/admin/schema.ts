@@ -4,7 +4,14 @@ const limit = z.int().min(0).max(1e12).nullable();
 
 export const createUserSchema = z.object({
   email: z.email().max(200),
-  name: z.string().trim().min(1).max(100).optional(),
+  // No control characters (a NUL cannot even be stored in PostgreSQL text).
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/^\P{Cc}*$/u, "no control characters")
+    .optional(),
   password: z.string().min(8).max(128),
   role: z.enum(["user", "admin"]).default("user"),
 });
