@@ -91,6 +91,46 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+describe("startGeneration: storing before the end", () => {
+  it("ends the response only after persist has stored the outcome, then runs onFinish", async () => {
+    // Found by the load suite on PostgreSQL: a follow-up sent the moment a stream closed could find
+    // the previous reply still 'streaming' in the database.
+    const { open } = fakeOpen(async (emit) => {
+      emit(chunk({ content: "结束了。" }));
+      emit(chunk({}, "stop", USAGE));
+    });
+    const order: string[] = [];
+    let release!: () => void;
+    const stored = new Promise<void>((r) => (release = r));
+    const { generation, finished } = begin({
+      open,
+      persist: async (outcome) => {
+        order.push(`persist:${outcome.status}`);
+        await stored;
+        order.push("persisted");
+      },
+      onFinish: () => {
+        order.push("onFinish");
+      },
+    });
+    const body = bodyOf(generation).then((b) => {
+      order.push("response ended");
+      return b;
+    });
+    await vi.waitFor(() => expect(order).toEqual(["persist:done"]));
+    // Nothing has ended while the outcome is being stored.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(order).toEqual(["persist:done"]);
+    expect(generation.done).toBe(false);
+    release();
+    const { parts } = await body;
+    await finished;
+    expect(order.slice(0, 2)).toEqual(["persist:done", "persisted"]);
+    expect(order.slice(2).sort()).toEqual(["onFinish", "response ended"]);
+    expect(find(parts, "finish")).toBeDefined();
+  });
+});
+
 describe("startGeneration: a full reply", () => {
   const script: Script = async (emit) => {
     emit(chunk({ reasoning_content: "用户在" }));

@@ -35,6 +35,11 @@ export interface GenerateInput {
   registry?: GenerationRegistry;
   /** Swappable for tests and benchmarks; production uses the gateway client. */
   open?: (body: WireChatRequest, options: OpenStreamOptions) => Promise<GatewayStream>;
+  /**
+   * Stores the outcome before the response ends: a browser (or script) that sends its next question
+   * the moment the stream closes must find this reply final in the database.
+   */
+  persist?: (outcome: GenerationOutcome, generation: Generation) => Promise<void>;
   onFinish?: (outcome: GenerationOutcome, generation: Generation) => void | Promise<void>;
   coalesceMs?: number;
   /** Runs the model's tool calls when the request offers tools; the chat tools by default. */
@@ -182,8 +187,13 @@ async function run(generation: Generation, input: GenerateInput): Promise<void> 
       writer.write({ type: "error", errorText: JSON.stringify(error) });
     }
   }
-  writer.close();
   generation.outcome = outcome;
+  try {
+    await input.persist?.(outcome, generation);
+  } catch (err) {
+    console.error("[chat] storing the reply failed", err);
+  }
+  writer.close();
   generation.end();
   try {
     await input.onFinish?.(outcome, generation);

@@ -59,19 +59,24 @@ export async function runTurn(input: RunTurnInput): Promise<Generation> {
     ...(input.metadata ? { metadata: input.metadata } : {}),
   });
 
+  // The reply's final row (and its usage, which the next question's quota check counts) is written
+  // before the response ends; the rest after.
+  const persist = async (outcome: GenerationOutcome, finished: Generation) => {
+    await writer.finish({ ...outcome, ...merge(outcome) });
+    if (outcome.usage) {
+      await recordUsage(db, {
+        userId,
+        conversationId: turn.conversation.id,
+        // One record per reply; a continuation is a reply of its own.
+        messageId: continued ? `${turn.replyId}:continued:${finished.startedAt}` : turn.replyId,
+        model: model.id,
+        usage: outcome.usage,
+      });
+    }
+  };
+
   const onFinish = async (outcome: GenerationOutcome, finished: Generation) => {
     try {
-      await writer.finish({ ...outcome, ...merge(outcome) });
-      if (outcome.usage) {
-        await recordUsage(db, {
-          userId,
-          conversationId: turn.conversation.id,
-          // One record per reply; a continuation is a reply of its own.
-          messageId: continued ? `${turn.replyId}:continued:${finished.startedAt}` : turn.replyId,
-          model: model.id,
-          usage: outcome.usage,
-        });
-      }
       if (finished.rate && Object.keys(finished.rate).length > 0) {
         await saveGatewayStatus(db, finished.rate, { model: model.id });
       }
@@ -99,6 +104,7 @@ export async function runTurn(input: RunTurnInput): Promise<Generation> {
       ownerId: userId,
       request: input.request,
       ...(input.metadata ? { startMetadata: input.metadata } : {}),
+      persist,
       onFinish,
       ...(input.open ? { open: input.open } : {}),
     });

@@ -131,6 +131,23 @@ describe.each(DIALECTS)("conversation storage through POST /api/chat on %s", { t
     expect(asked("请帮我写一份")).toHaveLength(1);
   });
 
+  it("has the reply final in the database, with its usage, when its response ends", async () => {
+    // Found by the load suite on PostgreSQL: a follow-up sent the moment a stream closed could read the
+    // previous reply still 'streaming' (its last once-a-second text) and ask for a second title.
+    const id = nextChatId();
+    const carol = await h.app.signIn();
+    sim.script([{ kind: "stream", text: "完整的回答到此结束。", usage: { prompt_tokens: 11 } }]);
+    await postChat(h, carol, { id, messages: [userMessage("马上看结果", "f-q1")] });
+    const stored = await messagesOf(carol, id);
+    expect(stored.map((m) => [m.role, m.status, m.text])).toEqual([
+      ["user", "done", "马上看结果"],
+      ["assistant", "done", "完整的回答到此结束。"],
+    ]);
+    expect(await tokensUsedOn(h.app.db, carol.id, shanghaiDay(Date.now()))).toBeGreaterThan(0);
+    // Its title comes after the response: let it land here, not in the next test's gateway log.
+    await waitFor(async () => (await getConversation(h.app.db, carol.id, id))?.title || undefined, "title");
+  });
+
   it("asks for one title even when a follow-up comes before the first title is written", async () => {
     const id = nextChatId();
     sim.script([
