@@ -196,6 +196,34 @@ describe.each(DIALECTS)("storage on %s", (dialect) => {
       expect(await listMessages(t.db, alice, "chat-twice")).toHaveLength(1);
     });
 
+    it("numbers messages sent to one chat at once 1…n, each once", async () => {
+      await ensureConversation(t.db, alice, { id: "chat-burst", model: "glm-5-1" });
+      const ids = Array.from({ length: 12 }, (_, i) => `burst-${i}`);
+      const sent = await Promise.all(
+        ids.map((id, i) =>
+          i % 2
+            ? appendUserMessage(t.db, alice, "chat-burst", { id, parts: text(id) })
+            : startAssistantMessage(t.db, alice, "chat-burst", { id, model: "glm-5-1", now: 500 }),
+        ),
+      );
+      expect(sent.map((m) => m.seq).sort((a, b) => a - b)).toEqual(ids.map((_, i) => i + 1));
+      const stored = await listMessages(t.db, alice, "chat-burst");
+      expect(stored).toHaveLength(12);
+      expect(stored.map((m) => m.seq)).toEqual(ids.map((_, i) => i + 1));
+      expect(await getConversation(t.db, alice, "chat-burst")).toMatchObject({ messageCount: 12 });
+      const reply = stored.find((m) => m.id === "burst-0");
+      expect(reply).toMatchObject({
+        role: "assistant",
+        status: "streaming",
+        parts: [],
+        text: "",
+        metadata: { model: "glm-5-1", createdAt: 500 },
+        createdAt: 500,
+        updatedAt: 500,
+      });
+      await purgeConversation(t.db, alice, "chat-burst");
+    });
+
     it("stores a reply as it streams, then finalizes it", async () => {
       await ensureConversation(t.db, alice, { id: "chat-stream", model: "glm-5-1" });
       await appendUserMessage(t.db, alice, "chat-stream", { id: "s-u", parts: text("讲个故事") });

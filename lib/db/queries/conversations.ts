@@ -54,7 +54,7 @@ export interface NewConversation {
 export async function ensureConversation(db: Db, userId: string, input: NewConversation): Promise<Conversation> {
   const now = input.now ?? Date.now();
   const id = input.id ?? randomUUID();
-  await db.kysely
+  const created = await db.kysely
     .insertInto("conversations")
     .values({
       id,
@@ -69,7 +69,10 @@ export async function ensureConversation(db: Db, userId: string, input: NewConve
       deleted_at: null,
     })
     .onConflict((oc) => oc.column("id").doNothing())
-    .execute();
+    .returningAll()
+    .executeTakeFirst();
+  // Created now: no second read. Otherwise it existed already (ours, or someone else's: not found).
+  if (created) return toConversation(created);
   const conversation = await getConversation(db, userId, id, { includeDeleted: true });
   if (!conversation) throw new AppError("not_found");
   return conversation;
