@@ -41,6 +41,8 @@ const appEnv = (port: number) => ({
   ADMIN_PASSWORD: E2E.adminPassword,
   DATABASE_URL: `file:${path.join(E2E.dataDir, `e2e-${port}.db`)}`,
   QUOTA_TOKENS_PER_DAY: "0",
+  // The e2e client plays the reverse proxy: its X-Forwarded-For names each test's client (scripts/client-ip.mjs).
+  TRUSTED_PROXIES: "127.0.0.1",
   E2E_LOG_FILE: appLogFile(port),
 });
 const gatewayEnv = {

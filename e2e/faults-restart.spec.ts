@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import { adminRequest, createAccount, E2E, expect, signedInState, test } from "./fixtures";
 import { ChatPage } from "./pages/chat-page";
 import { expectNothingElseDisturbed, startWithBystander } from "./pages/fault-checks";
 import { conversationId, databaseFile, StoredChats } from "./pages/stored-chat";
+import { descendants, exited, startInstance, stopInstance, type Instance } from "./servers/instance";
 
 // The app process killed (SIGKILL, no chance to clean up) in the middle of a reply, then started
 // again on the same database: the reply shows as interrupted with the text stored before the
@@ -18,95 +17,17 @@ const stored = new StoredChats(databaseFile(port));
 test.use({ baseURL: base, storageState: { cookies: [], origins: [] } });
 test.describe.configure({ timeout: 240_000 });
 
-interface Instance {
-  wrapper: ChildProcess;
-  output: string[];
-}
 let instance: Instance | undefined;
 
-/** e2e/servers/start-app.mjs on this spec's port; `keep`: on the database the killed one left. */
-async function startInstance(keep: boolean): Promise<Instance> {
-  const wrapper = spawn(process.execPath, ["e2e/servers/start-app.mjs", String(port)], {
-    env: {
-      ...process.env,
-      ADMIN_EMAIL: E2E.adminEmail,
-      ADMIN_PASSWORD: E2E.adminPassword,
-      DATABASE_URL: `file:${databaseFile(port)}`,
-      QUOTA_TOKENS_PER_DAY: "0",
-      BYTESPIKE_API_KEY: E2E.canaryKey,
-      BYTESPIKE_BASE_URL: `http://127.0.0.1:${E2E.simulatorPort}/v1`,
-      MODEL_CATALOG_TTL_SECONDS: "5",
-      ...(keep ? { E2E_KEEP_DATABASE: "1" } : {}),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const started: Instance = { wrapper, output: [] };
-  const keepLine = (chunk: Buffer) => {
-    started.output.push(chunk.toString());
-    if (started.output.length > 200) started.output.shift();
-  };
-  wrapper.stdout!.on("data", keepLine);
-  wrapper.stderr!.on("data", keepLine);
-  await expect
-    .poll(
-      async () => {
-        if (wrapper.exitCode !== null) throw new Error(`the app exited:\n${started.output.join("")}`);
-        return fetch(`${base}/sign-in`).then(
-          (res) => res.status,
-          () => 0,
-        );
-      },
-      { timeout: 120_000, intervals: [250], message: `the app on ${port} answers` },
-    )
-    .toBe(200);
-  return started;
-}
-
-/** Every process below `pid` (the wrapper's `next start` and whatever it started), read from /proc. */
-function descendants(pid: number): number[] {
-  const parentOf = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ")".
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      parentOf.set(Number(entry), ppid);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  const found: number[] = [];
-  const walk = (parent: number) => {
-    for (const [child, ppid] of parentOf) {
-      if (ppid === parent) {
-        found.push(child);
-        walk(child);
-      }
-    }
-  };
-  walk(pid);
-  return found;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once("exit", () => resolve()));
-}
-
 test.afterAll(async () => {
-  if (!instance) return;
-  const { wrapper } = instance;
-  wrapper.kill("SIGTERM");
-  await exited(wrapper);
+  await stopInstance(instance);
 });
 
 test("the server killed mid-reply and restarted: the reply is interrupted with its stored text, and the chat goes on", async ({
   browser,
   sim,
 }) => {
-  instance = await startInstance(false);
+  instance = await startInstance({ port });
   const admin = await adminRequest(base);
   const account = await createAccount(admin);
   await admin.dispose();
@@ -150,7 +71,7 @@ test("the server killed mid-reply and restarted: the reply is interrupted with i
     "与服务器的连接中断，已显示收到的部分。请检查网络后刷新页面查看已保存的回答，或点击重试。",
   );
 
-  instance = await startInstance(true);
+  instance = await startInstance({ port, keep: true });
   const reply = await stored.finalReply(id);
   expect(reply.status).toBe("interrupted");
   expect(reply.text).toBe(leftBehind.text);

@@ -42,9 +42,11 @@ export default async function globalTeardown(): Promise<void> {
     throw new Error("log scan self-test: the key's fingerprint was taken for the key");
   }
 
-  const files = [E2E.appPort, E2E.demoPort, E2E.pgAppPort].map(appLogFile);
-  const missing = files.filter((f) => !existsSync(f) || readFileSync(f, "utf8").trim() === "");
+  const required = [E2E.appPort, E2E.demoPort, E2E.pgAppPort].map(appLogFile);
+  const missing = required.filter((f) => !existsSync(f) || readFileSync(f, "utf8").trim() === "");
   if (missing.length > 0) throw new Error(`no server log was captured at ${missing.join(", ")}`);
+  // The instances specs start themselves (e2e/servers/instance.ts), when the run included such a spec.
+  const files = [...required, appLogFile(E2E.restartPort)].filter((f) => existsSync(f));
   const findings = files.flatMap((file) => scanText(file, readFileSync(file, "utf8"), secrets));
   if (findings.length > 0) {
     throw new Error(`secrets in the server logs (${findings.length}):\n${describeFindings(findings)}`);

@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { clientAddress, parseTrustedProxies } from "./client-ip.mjs";
 
 const dir = process.cwd();
 const argv = process.argv.slice(2);
@@ -22,6 +23,8 @@ const arg = (flag, fallback) => {
 };
 const port = Number(arg("-p", process.env.PORT ?? "3000"));
 const hostname = arg("-H", undefined);
+// Who may tell us the client's address in X-Forwarded-For (scripts/client-ip.mjs); checked before building.
+const trustedProxies = parseTrustedProxies(process.env.TRUSTED_PROXIES);
 
 if (!existsSync(".next/BUILD_ID") || process.env.REBUILD === "1") {
   console.log("[glm-chat] building the app (first start only; REBUILD=1 forces a rebuild)…");
@@ -40,6 +43,12 @@ const CHAT_PATH = "/api/chat";
 const chat = await loadChatHandler();
 
 const server = http.createServer((req, res) => {
+  // The sign-in limit counts per client IP: only the address we can vouch for reaches the app.
+  req.headers["x-forwarded-for"] = clientAddress(
+    req.socket.remoteAddress,
+    req.headers["x-forwarded-for"],
+    trustedProxies,
+  );
   if (chat && req.method === "POST" && (req.url === CHAT_PATH || req.url?.startsWith(`${CHAT_PATH}?`))) {
     chat.handler(req, res, chat.headers);
     return;

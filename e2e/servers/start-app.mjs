@@ -2,8 +2,8 @@
 // SQLite: the file named by DATABASE_URL is deleted first. --postgres: a throwaway PostgreSQL cluster
 // (scripts/pg-test-cluster.sh) is started for the instance and stopped when Playwright stops it (SIGTERM).
 // E2E_KEEP_DATABASE=1: start on the SQLite file as a previous run left it (a restart after a crash).
-// E2E_LOG_FILE: the server's stdout and stderr are also written there (truncated at start), for the
-// scan for secrets after the run (e2e/global-teardown.ts).
+// E2E_LOG_FILE: the server's stdout and stderr are also written there (truncated at start, appended to
+// with E2E_LOG_APPEND=1), for the scan for secrets after the run (e2e/global-teardown.ts).
 import { execFileSync, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -38,7 +38,7 @@ const server = spawn(process.execPath, ["scripts/start.mjs", "-p", port, "-H", "
 let log;
 if (logFile) {
   mkdirSync(path.dirname(logFile), { recursive: true });
-  log = createWriteStream(logFile, { flags: "w" });
+  log = createWriteStream(logFile, { flags: env.E2E_LOG_APPEND === "1" ? "a" : "w" });
   server.stdout.on("data", (chunk) => (process.stdout.write(chunk), log.write(chunk)));
   server.stderr.on("data", (chunk) => (process.stderr.write(chunk), log.write(chunk)));
 }
