@@ -240,6 +240,11 @@ test("no first byte: the page keeps showing it is waiting, and Stop ends it at o
   await expect(indicator).toBeVisible();
   await expect(chat.errorNotice).toHaveCount(0);
   await expect(chat.assistant()).toHaveAttribute("data-status", "streaming");
+  // After a few seconds it counts the wait and says Stop works.
+  const elapsed = page.getByTestId("connecting-elapsed");
+  await expect(elapsed).toContainText(/^已等待 \d+ 秒，可随时停止$/);
+  const first = Number(/\d+/.exec((await elapsed.textContent()) ?? "")![0]);
+  await expect.poll(async () => Number(/\d+/.exec((await elapsed.textContent()) ?? "")?.[0])).toBeGreaterThan(first);
 
   await chat.stop.click();
   await expect(chat.send).toBeVisible();
