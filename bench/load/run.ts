@@ -13,6 +13,7 @@
 //            --wait-quiet S (recorded runs wait up to S s for a quieter machine; default 180)
 //            --app-revision TEXT (names the measured code when the tree is not a git checkout)
 //            --pg-log-slow MS (PostgreSQL logs slower statements and lock waits to bench/.out/load/postgres.log)
+//            --node-flags "…" (extra node/V8 flags for the server, for experiments)
 //
 // Every process runs on this machine and talks to 127.0.0.1 only: the simulator, the server (`npm start`'s scripts/start.mjs over the
 // build in .next) and the load generator are separate processes, measured through /proc.
@@ -30,7 +31,7 @@ import {
 } from "node:fs";
 import { loadavg, setPriority } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { machineInfo, processTree, rssKb, treeCpuMs } from "../proxy/proc";
 import { percentile, sortedCopy } from "../proxy/stats";
 import type { RunJob, RunResult, SetupJob, SetupResult, TurnRecord } from "./generator";
@@ -83,6 +84,8 @@ const RSS_TOLERANCE = 0.1;
 const outDir = path.join(root, "bench/.out/load");
 /** Diagnostics: PostgreSQL logs statements slower than this many ms and lock waits (copied to bench/.out/load). */
 const PG_LOG_SLOW = opt("pg-log-slow", "");
+/** Diagnostics: extra node flags for the server (e.g. "--max-semi-space-size=64"), space-separated. */
+const NODE_FLAGS = opt("node-flags", "").split(" ").filter(Boolean);
 
 for (const d of DBS) if (d !== "sqlite" && d !== "postgres") throw new Error(`--db: unknown database ${d}`);
 if (!(USERS > 0 && SECONDS > 0)) throw new Error("--users and --seconds must be positive");
@@ -253,7 +256,8 @@ function startDatabase(kind: "sqlite" | "postgres", port: number): Database {
     const settings = [
       `ALTER SYSTEM SET log_min_duration_statement = ${Number(PG_LOG_SLOW)}`,
       "ALTER SYSTEM SET log_lock_waits = on",
-      `ALTER SYSTEM SET deadlock_timeout = '${Number(PG_LOG_SLOW)}ms'`,
+      // deadlock_timeout's least value is 1 ms (--pg-log-slow 0 logs every statement).
+      `ALTER SYSTEM SET deadlock_timeout = '${Math.max(1, Number(PG_LOG_SLOW))}ms'`,
       "SELECT pg_reload_conf()",
     ];
     for (const sql of settings) execFileSync("psql", [url, "-qAtc", sql], { stdio: "ignore" });
@@ -267,10 +271,24 @@ interface Server {
   logFile: string;
   /** The V8 heap in use after each full (mark-compact) collection, from --trace-gc: when it happened, and MB. */
   fullGcs: Array<{ at: number; mb: number }>;
+  /** What the server's memory is made of, once a second (bench/load/memstats.mjs). */
+  memory: Array<{ at: number } & MemoryStats>;
 }
 
 // `[pid:0x…]  1234 ms: Mark-Compact (reduce) 80.5 (95.2) -> 60.1 (90.3) MB, …`: the heap used after the collection.
 const FULL_GC = /Mark-Compact[^\d]*[\d.]+ \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB/;
+
+/** A line of bench/load/memstats.mjs (MB; event-loop delay in ms). */
+const MEMSTATS = "[memstats] ";
+interface MemoryStats {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  anon?: number;
+  loopP50: number;
+  loopP99: number;
+}
 
 async function startServer(db: Database, port: number, simOrigin: string, label: string): Promise<Server> {
   const origin = `http://127.0.0.1:${port}`;
@@ -284,6 +302,10 @@ async function startServer(db: Database, port: number, simOrigin: string, label:
         // heap that merely has not been collected yet.
         "--trace-gc",
         "--trace-gc-ignore-scavenger",
+        ...NODE_FLAGS,
+        // What the process's memory is made of, once a second on stderr (bench/load/memstats.mjs).
+        "--import",
+        pathToFileURL(path.join(here, "memstats.mjs")).href,
         // What `npm start` runs: Next behind node:http, POST /api/chat on its lean path.
         path.join(root, "scripts/start.mjs"),
         "-p",
@@ -308,6 +330,7 @@ async function startServer(db: Database, port: number, simOrigin: string, label:
           AUTH_SIGN_IN_PER_MINUTE: "10000",
           QUOTA_MAX_CONCURRENT: "0",
           QUOTA_TOKENS_PER_DAY: "0",
+          GLM_MEMSTATS: "1",
         },
         stdio: ["ignore", "pipe", "pipe"],
         detached: true,
@@ -317,6 +340,21 @@ async function startServer(db: Database, port: number, simOrigin: string, label:
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   const fullGcs: Server["fullGcs"] = [];
+  const memory: Server["memory"] = [];
+  let partialErr = "";
+  child.stderr!.setEncoding("utf8");
+  child.stderr!.on("data", (chunk: string) => {
+    const lines = (partialErr + chunk).split("\n");
+    partialErr = lines.pop() ?? "";
+    for (const line of lines) {
+      if (!line.startsWith(MEMSTATS)) continue;
+      try {
+        memory.push({ at: Date.now(), ...(JSON.parse(line.slice(MEMSTATS.length)) as MemoryStats) });
+      } catch {
+        // a torn line
+      }
+    }
+  });
   let partial = "";
   child.stdout!.setEncoding("utf8");
   child.stdout!.on("data", (chunk: string) => {
@@ -341,7 +379,7 @@ async function startServer(db: Database, port: number, simOrigin: string, label:
     await sleep(250);
   }
   raisePriority(processTree(child.pid!));
-  return { origin, child, logFile, fullGcs };
+  return { origin, child, logFile, fullGcs, memory };
 }
 
 /** Lines of the server's log that report a failure (the app logs every unexpected error with console.error). */
@@ -439,6 +477,8 @@ interface DbReport {
   rss: RssSummary;
   /** Heap in use after each full collection during the run (s since the first question, MB). */
   fullGcs: RssSample[];
+  /** The server's own memory figures during the run (s since the first question). */
+  memory: Array<{ t: number } & MemoryStats>;
   settleMs: number;
   streamingLeft: number;
   verification: Verification;
@@ -617,6 +657,9 @@ async function measureDatabase(
       fullGcs: server.fullGcs
         .filter((g) => g.at >= t0 && g.at <= t0 + result.wallMs)
         .map((g) => ({ t: (g.at - t0) / 1000, mb: g.mb })),
+      memory: server.memory
+        .filter((m) => m.at >= t0 && m.at <= t0 + result.wallMs)
+        .map(({ at, ...m }) => ({ t: (at - t0) / 1000, ...m })),
       settleMs,
       streamingLeft,
       verification,
@@ -798,6 +841,17 @@ function detailTable(reports: DbReport[]): string {
     ["RSS every 10 s", (r) => rssCurve(r.rss.samples)],
     ["V8 heap after each full GC (at s: MB)", (r) => gcCurve(r.fullGcs)],
     [
+      "server memory at 10 s → end: V8 heap committed (in use) · Buffers · the rest of anonymous memory",
+      (r) => `${memoryAt(r.memory, 10)} → ${memoryAt(r.memory, SECONDS)}`,
+    ],
+    [
+      "server event-loop delay, median of each second's p50 / p99",
+      (r) =>
+        r.memory.length
+          ? `${fmt(median(r.memory.map((m) => m.loopP50)), 1)} / ${fmt(median(r.memory.map((m) => m.loopP99)), 1)} ms`
+          : "–",
+    ],
+    [
       "rows: conversations · messages by role:status",
       (r) =>
         `${r.verification.conversations} · ${Object.entries(r.verification.statusCounts)
@@ -829,6 +883,13 @@ function rssCurve(samples: RssSample[]): string {
     if (s) out.push(fmt(s.mb));
   }
   return out.join(" → ");
+}
+
+function memoryAt(samples: DbReport["memory"], t: number): string {
+  const m = samples.find((x) => x.t >= t) ?? samples.at(-1);
+  if (!m) return "–";
+  const rest = m.anon === undefined ? NaN : m.anon - m.heapTotal - m.external;
+  return `${fmt(m.heapTotal)} (${fmt(m.heapUsed)}) · ${fmt(m.external)} · ${fmt(rest)} MB`;
 }
 
 function gcCurve(gcs: RssSample[]): string {
@@ -903,7 +964,8 @@ function writeResults(reports: DbReport[], machine: ReturnType<typeof machineInf
   ].join("\n");
   const current = existsSync(RESULTS) ? readFileSync(RESULTS, "utf8") : "# Benchmark results\n";
   const a = current.indexOf(begin);
-  const b = current.indexOf(end);
+  // The end marker after this begin (an end marker left above it must not make the section appended again).
+  const b = a >= 0 ? current.indexOf(end, a) : -1;
   const next =
     a >= 0 && b > a
       ? current.slice(0, a) + section + current.slice(b + end.length)
