@@ -17,7 +17,14 @@ import {
   updateConversationSettings,
 } from "./queries/conversations";
 import { getGatewayStatus, saveGatewayStatus } from "./queries/gateway-status";
-import { deleteImage, getImage, getImages, insertImage } from "./queries/images";
+import {
+  deleteImage,
+  deleteUnreferencedImages,
+  getImage,
+  getImages,
+  insertImage,
+  UNSENT_IMAGE_TTL_MS,
+} from "./queries/images";
 import {
   appendUserMessage,
   countStreamingReplies,
@@ -508,6 +515,48 @@ describe.each(DIALECTS)("storage on %s", (dialect) => {
       expect(alices.id).not.toBe(a.id);
       expect(await deleteImage(t.db, bob, a.id)).toBe(true);
       expect(await getImage(t.db, bob, a.id)).toBeUndefined();
+    });
+
+    it("deletes images no message points at once they are a day old, and keeps the rest", async () => {
+      const png = (n: number) => Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xaa, n]);
+      const upload = (userId: string, n: number, now: number) =>
+        insertImage(t.db, userId, { mime: "image/png", width: 1, height: 1, bytes: png(n), now });
+      const pointAt = (id: string) => [
+        { type: "text" as const, text: "看图" },
+        { type: "file" as const, mediaType: "image/png", url: `/api/images/${id}` },
+      ];
+      const sent = await upload(bob, 1, 500);
+      const unsent = await upload(bob, 2, 500);
+      const fresh = await upload(bob, 3, 2000);
+      const inTrash = await upload(bob, 4, 500);
+      const renewed = await upload(bob, 5, 500);
+      // Alice's message names Bob's image: only the owner's messages keep an image.
+      const namedByOther = await upload(bob, 6, 500);
+      await ensureConversation(t.db, bob, { id: "chat-img-sweep", model: "glm-5-1", now: 500 });
+      await appendUserMessage(t.db, bob, "chat-img-sweep", { id: "img-sweep-1", parts: pointAt(sent.id) });
+      await ensureConversation(t.db, bob, { id: "chat-img-trash", model: "glm-5-1", now: 500 });
+      await appendUserMessage(t.db, bob, "chat-img-trash", { id: "img-sweep-2", parts: pointAt(inTrash.id) });
+      await softDeleteConversation(t.db, bob, "chat-img-trash");
+      await ensureConversation(t.db, alice, { id: "chat-img-alice", model: "glm-5-1", now: 500 });
+      await appendUserMessage(t.db, alice, "chat-img-alice", { id: "img-sweep-3", parts: pointAt(namedByOther.id) });
+      // The same bytes uploaded again (a new draft): renewed, so not swept from under it.
+      expect((await upload(bob, 5, 1600)).id).toBe(renewed.id);
+
+      const now = 1500 + UNSENT_IMAGE_TTL_MS;
+      expect(await deleteUnreferencedImages(t.db, { now, limit: 1 })).toBe(1);
+      expect(await deleteUnreferencedImages(t.db, { now })).toBe(1);
+      expect(await deleteUnreferencedImages(t.db, { now })).toBe(0);
+      const left = async (id: string) => (await getImage(t.db, bob, id)) !== undefined;
+      expect(await left(unsent.id)).toBe(false);
+      expect(await left(namedByOther.id)).toBe(false);
+      expect(await left(sent.id)).toBe(true);
+      expect(await left(fresh.id)).toBe(true);
+      expect(await left(inTrash.id)).toBe(true);
+      expect(await left(renewed.id)).toBe(true);
+      // Once its chat is purged, nothing points at it any more.
+      await purgeConversation(t.db, bob, "chat-img-trash");
+      expect(await deleteUnreferencedImages(t.db, { now })).toBe(1);
+      expect(await left(inTrash.id)).toBe(false);
     });
   });
 

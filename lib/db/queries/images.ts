@@ -1,9 +1,16 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
+import { sql } from "kysely";
 import type { Db } from "../client";
 
 // Images live in the database by id (shared by every instance through PostgreSQL); they become data
 // URLs only on the way to the gateway. The same bytes uploaded twice by one user are stored once.
+// An image is kept while any of its owner's messages (trash included) points at it; one that no message
+// points at (attached but never sent, or its chats purged) is deleted by the sweep once it is older than
+// UNSENT_IMAGE_TTL_MS. `created_at` is when it was last uploaded: uploading the same bytes again renews it.
+
+/** How long an uploaded image may wait for a message to point at it: a draft may sit over a night. */
+export const UNSENT_IMAGE_TTL_MS = 24 * 60 * 60 * 1000;
 
 export interface ImageMeta {
   id: string;
@@ -61,7 +68,8 @@ export async function insertImage(
       sha256,
       created_at: input.now ?? Date.now(),
     })
-    .onConflict((oc) => oc.columns(["user_id", "sha256"]).doNothing())
+    // Uploaded again: renewed, so that a sweep running now does not take it from the draft it is in.
+    .onConflict((oc) => oc.columns(["user_id", "sha256"]).doUpdateSet({ created_at: input.now ?? Date.now() }))
     .execute();
   const row = await db.kysely
     .selectFrom("images")
@@ -113,4 +121,37 @@ export async function deleteImage(db: Db, userId: string, id: string): Promise<b
     .where("user_id", "=", userId)
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
+}
+
+/**
+ * Deletes up to `limit` images uploaded before `now - olderThanMs` that none of their owner's messages
+ * points at (by its `/api/images/<id>` URL in the message's parts); returns how many went. One
+ * statement, so a message stored meanwhile keeps its image.
+ */
+export async function deleteUnreferencedImages(
+  db: Db,
+  options: { olderThanMs?: number; now?: number; limit?: number } = {},
+): Promise<number> {
+  const cutoff = (options.now ?? Date.now()) - (options.olderThanMs ?? UNSENT_IMAGE_TTL_MS);
+  const result = await db.kysely
+    .deleteFrom("images")
+    .where("id", "in", (eb) =>
+      eb
+        .selectFrom("images as unsent")
+        .select("unsent.id")
+        .where("unsent.created_at", "<", cutoff)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom("messages")
+                .select(sql<number>`1`.as("one"))
+                .whereRef("messages.user_id", "=", "unsent.user_id")
+                .where(sql<boolean>`messages.parts like ('%/api/images/' || unsent.id || '%')`),
+            ),
+          ),
+        )
+        .limit(options.limit ?? 500),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
