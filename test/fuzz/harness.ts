@@ -99,8 +99,32 @@ export function judge(target: FuzzTarget, req: FuzzRequest, res: CaseResult, ser
 
 const TEXTUAL = /json|text\/(?!event-stream)|html|xml|markdown|^$/;
 
+/**
+ * A connection the client took from its keep-alive pool may have been closed by the server a moment
+ * before (the client's idle timer fires late when this process is starved of CPU): the request then
+ * fails with a reset before the server saw it. Such a failure is tried again, a few times, before it
+ * counts: a server that resets a request itself resets every attempt.
+ */
+const SOCKET_ERRORS = /ECONNRESET|EPIPE|UND_ERR_SOCKET|other side closed/;
+const SOCKET_ATTEMPTS = 3;
+/** How many requests in this process needed another attempt after a pooled connection was reset. */
+export const socketRetries = { count: 0 };
+
 /** Sends one request; the body is read when it is text (up to 256 KB), a stream or binary is cancelled. */
 export async function send(baseURL: string, req: FuzzRequest, timeoutMs: number): Promise<CaseResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sendOnce(baseURL, req, timeoutMs);
+    } catch (err) {
+      const cause = (err as Error).cause as { cause?: unknown } | undefined;
+      const text = `${String(cause)} ${String(cause?.cause)} ${String((cause?.cause as { code?: string })?.code)}`;
+      if (attempt >= SOCKET_ATTEMPTS || !SOCKET_ERRORS.test(text)) throw err;
+      socketRetries.count++;
+    }
+  }
+}
+
+async function sendOnce(baseURL: string, req: FuzzRequest, timeoutMs: number): Promise<CaseResult> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {

@@ -3,7 +3,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { assertHealthy, fuzzTarget, type TargetStats } from "./harness";
+import { assertHealthy, fuzzTarget, socketRetries, type TargetStats } from "./harness";
 import { imageSeeds, setupFuzzContext } from "./setup";
 import { fuzzTargets, type FuzzContext } from "./targets";
 
@@ -63,7 +63,8 @@ beforeAll(async () => {
     SIMULATOR_LOG: "0",
   });
   await waitFor(`http://127.0.0.1:${SIMULATOR_PORT}/__control/health`, sim, 60);
-  app = start("node_modules/.bin/next", ["start", "-p", String(APP_PORT), "-H", "127.0.0.1"], {
+  // What `npm start` serves (Next, with POST /api/chat on its own node:http path).
+  app = start(process.execPath, ["scripts/start.mjs", "-p", String(APP_PORT), "-H", "127.0.0.1"], {
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     DATABASE_URL: `file:${path.join(dataDir, "app.db")}`,
@@ -71,6 +72,8 @@ beforeAll(async () => {
     BYTESPIKE_API_KEY: "sk-byts-soak-canary-0000000000",
     BYTESPIKE_BASE_URL: `http://127.0.0.1:${SIMULATOR_PORT}/v1`,
     AUTH_SIGN_IN_PER_MINUTE: "10",
+    // The fuzz client plays the proxy in front: each sign-in case's X-Forwarded-For is its client.
+    TRUSTED_PROXIES: "127.0.0.1",
   });
   await waitFor(`http://127.0.0.1:${APP_PORT}/sign-in`, app, 120);
   ctx = await setupFuzzContext(`http://127.0.0.1:${APP_PORT}`, ADMIN);
@@ -112,7 +115,8 @@ it(`fuzzes every route with ${RUNS} cases each`, { timeout: 6 * 3600_000 }, asyn
   );
   const total = results.reduce((n, r) => n + r.cases, 0);
   console.log(
-    `[soak] ${results.length} routes, ${total} cases in ${((performance.now() - started) / 1000).toFixed(0)} s (seed ${SEED})`,
+    `[soak] ${results.length} routes, ${total} cases in ${((performance.now() - started) / 1000).toFixed(0)} s (seed ${SEED}); ` +
+      `${socketRetries.count} requests tried again after a pooled connection was reset`,
   );
   await assertHealthy(ctx);
   expect(app.exitCode).toBeNull();
