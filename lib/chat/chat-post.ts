@@ -2,6 +2,7 @@ import "server-only";
 import { chatRequestSchema, type ChatRequest } from "@/app/(chat)/api/chat/schema";
 import { requireUser } from "@/lib/auth";
 import { ensureDatabase } from "@/lib/db";
+import { deleteMessagesFrom } from "@/lib/db/queries/messages";
 import { AppError, toAppError } from "@/lib/errors";
 import { serverEnv } from "@/lib/env";
 import { findModel, getCatalog } from "@/lib/gateway/catalog";
@@ -87,15 +88,24 @@ export async function startChatReply(input: ChatPostRequest): Promise<Generation
 
   // The stored conversation goes upstream, never the browser's copy; only validated fields ride along.
   // Its images (the user's own, by id) become data URLs here, newest first within the request budget.
-  const wire = await toWireMessagesWithImages(
-    turn.history.flatMap((m) => (m.role === "system" ? [] : [{ role: m.role, parts: m.parts }])),
-    {
-      system,
-      images,
-      budgetBytes: env.IMAGE_REQUEST_BUDGET_BYTES,
-      omitImages: omitImages || !model.vision,
-    },
-  );
+  let wire: Awaited<ReturnType<typeof toWireMessagesWithImages>>;
+  try {
+    wire = await toWireMessagesWithImages(
+      turn.history.flatMap((m) => (m.role === "system" ? [] : [{ role: m.role, parts: m.parts }])),
+      {
+        system,
+        images,
+        budgetBytes: env.IMAGE_REQUEST_BUDGET_BYTES,
+        omitImages: omitImages || !model.vision,
+      },
+    );
+  } catch (err) {
+    // The gateway is not called: the reply's row (stored with the question) goes, as if never started.
+    if (turn.replyStoredAt !== undefined) {
+      await deleteMessagesFrom(db, user.id, turn.conversation.id, turn.replyId).catch(() => {});
+    }
+    throw err;
+  }
   const history = wire.messages;
   const request: WireChatRequest = {
     model: model.id,

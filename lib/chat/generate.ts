@@ -66,6 +66,15 @@ const SDK_FINISH: Record<ChatFinishReason, FinishReason> = {
   aborted: "other",
 };
 
+/**
+ * Node's own fetch for the gateway stream: Next replaces the global one with a wrapper (a tracing span, cache
+ * bookkeeping for pages) that a streamed POST to the gateway never uses. A test's stub is used as it is.
+ */
+function nodeFetch(): typeof fetch {
+  const global = globalThis.fetch as typeof fetch & { _nextOriginalFetch?: typeof fetch };
+  return global._nextOriginalFetch ?? global;
+}
+
 export function startGeneration(input: GenerateInput): Generation {
   const registry = input.registry ?? generationRegistry();
   const generation = new Generation(input.chatId, input.messageId, input.request.model, input.ownerId);
@@ -124,7 +133,7 @@ async function run(generation: Generation, input: GenerateInput): Promise<void> 
         index === 0 ? input.request : { ...input.request, messages, ...(last ? { tool_choice: "none" } : {}) };
       writer.write({ type: "start-step" });
       finishReason = undefined;
-      const stream = await (input.open ?? openChatStream)(request, { signal });
+      const stream = await (input.open ?? openChatStream)(request, { signal, fetchImpl: nodeFetch() });
       generation.rate = stream.rate;
       await stream.consume(onChunk);
       if (signal.aborted) throw signal.reason;

@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { saveGatewayStatus } from "@/lib/db/queries/gateway-status";
 import { reopenReply } from "@/lib/db/queries/messages";
-import { startReplyWriter, type ReplySnapshot } from "@/lib/db/reply-writer";
+import { ReplyWriter, startReplyWriter, type ReplySnapshot, type ReplyWriterOptions } from "@/lib/db/reply-writer";
 import { toAppError } from "@/lib/errors";
 import type { WireChatRequest } from "@/lib/gateway/wire";
 import { recordUsage } from "@/lib/quota";
@@ -42,7 +42,7 @@ export async function runTurn(input: RunTurnInput): Promise<Generation> {
           reasoning: [partText(continued, "reasoning"), snapshot.reasoning].filter(Boolean).join("\n\n"),
         }
       : snapshot;
-  const writer = await startReplyWriter(db, {
+  const writerOptions: ReplyWriterOptions = {
     userId,
     conversationId: turn.conversation.id,
     messageId: turn.replyId,
@@ -57,7 +57,12 @@ export async function runTurn(input: RunTurnInput): Promise<Generation> {
       });
     },
     ...(input.metadata ? { metadata: input.metadata } : {}),
-  });
+  };
+  // A new reply's row was inserted with its question (prepareTurn); a continuation's is reopened above.
+  const writer =
+    turn.replyStoredAt !== undefined
+      ? new ReplyWriter(db, writerOptions, turn.replyStoredAt)
+      : await startReplyWriter(db, writerOptions);
 
   // The reply's final row (and its usage, which the next question's quota check counts) is written
   // before the response ends; the rest after.

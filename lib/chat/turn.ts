@@ -8,7 +8,7 @@ import {
   type Conversation,
 } from "@/lib/db/queries/conversations";
 import {
-  appendUserMessage,
+  appendTurnMessages,
   deleteMessagesBefore,
   deleteMessagesFrom,
   listMessages,
@@ -21,7 +21,7 @@ import type { ChatSettings } from "./types";
 
 // One turn of a conversation, prepared from the database: the stored history is the truth, the
 // browser only says what is new (a question, an edited question, "regenerate", "continue").
-// Everything here happens before the gateway is called, so the question is stored first.
+// Everything here happens before the gateway is called, so the question (and the reply's row) is stored first.
 
 export interface TurnRequest {
   chatId: string;
@@ -50,6 +50,11 @@ export interface Turn {
   continued: StoredMessage | undefined;
   /** No reply existed before this one: the chat gets its title afterwards. */
   firstReply: boolean;
+  /**
+   * When the reply's row was inserted ('streaming'), together with the question: a new reply's row is stored
+   * here; a continuation's (undefined) is reopened by runTurn.
+   */
+  replyStoredAt?: number;
 }
 
 const textPart = (text: string): MessagePart => ({ type: "text", text });
@@ -99,6 +104,11 @@ export async function prepareTurn(db: Db, userId: string, request: TurnRequest):
   const found = await getConversation(db, userId, request.chatId);
   // A continuation needs a reply to extend: refused before anything is created.
   if (request.continue && !found) throw continueError();
+  // A new chat's first question: the chat, the question and the reply's row in one write.
+  if (!found) {
+    const turn = await newChatTurn(db, userId, request);
+    if (turn) return turn;
+  }
   let conversation =
     found ??
     (await ensureConversation(db, userId, { id: request.chatId, model: request.model, settings: request.settings }));
@@ -140,16 +150,25 @@ export async function prepareTurn(db: Db, userId: string, request: TurnRequest):
   if (kept.length + (append ? 1 : 0) > request.maxMessages) {
     throw new AppError("too_many_messages", { limit: request.maxMessages });
   }
+  // The reply answers a question: the one appended now, or the last one kept.
+  if (!append && kept.at(-1)?.role !== "user") throw new AppError("empty_message");
   if (dropFrom) await deleteMessagesFrom(db, userId, conversation.id, dropFrom.id);
-  // What is stored now: what was kept, and the question appended after it (newest seq).
-  stored = append
-    ? [...kept, await appendUserMessage(db, userId, conversation.id, { id: incoming.id, parts: userParts(incoming) })]
-    : kept;
-  if (stored.at(-1)?.role !== "user") throw new AppError("empty_message");
+  // What is stored now: what was kept, the question appended after it (newest seq) and the reply's row after
+  // that, in one write (before the gateway is called: a reply exists even if everything after fails).
+  const replyId = `msg-${randomUUID()}`;
+  const replyStoredAt = Date.now();
+  const rows = await appendTurnMessages(db, userId, conversation.id, {
+    ...(append ? { question: { id: incoming.id, parts: userParts(incoming) } } : {}),
+    reply: { id: replyId, model: request.model },
+    now: replyStoredAt,
+  });
+  // (null only when it is asked to create the chat)
+  stored = rows?.question ? [...kept, rows.question] : kept;
   return {
     conversation,
     history: stored,
-    replyId: `msg-${randomUUID()}`,
+    replyId,
+    replyStoredAt,
     continued: undefined,
     // The chat's first finished reply: a follow-up sent while that reply's title is still being
     // generated must not ask for (and bill) another one.
@@ -157,5 +176,33 @@ export async function prepareTurn(db: Db, userId: string, request: TurnRequest):
       conversation.titleSource === "auto" &&
       conversation.title === "" &&
       !kept.some((m) => m.role === "assistant" && m.status === "done"),
+  };
+}
+
+/**
+ * A chat that does not exist yet: nothing to read, nothing to drop; it is created with its question and the
+ * reply's row. Undefined (nothing stored) when the id turned out to exist meanwhile: the caller reads it.
+ */
+async function newChatTurn(db: Db, userId: string, request: TurnRequest): Promise<Turn | undefined> {
+  const { incoming } = request;
+  // What the general path refuses for an empty chat: nothing to regenerate, a reply is not a question.
+  if (incoming.role !== "user") throw new AppError("empty_message");
+  if (request.maxMessages < 1) throw new AppError("too_many_messages", { limit: request.maxMessages });
+  const replyId = `msg-${randomUUID()}`;
+  const replyStoredAt = Date.now();
+  const rows = await appendTurnMessages(db, userId, request.chatId, {
+    chat: { model: request.model, settings: request.settings },
+    question: { id: incoming.id, parts: userParts(incoming) },
+    reply: { id: replyId, model: request.model },
+    now: replyStoredAt,
+  });
+  if (!rows?.conversation || !rows.question) return undefined;
+  return {
+    conversation: rows.conversation,
+    history: [rows.question],
+    replyId,
+    replyStoredAt,
+    continued: undefined,
+    firstReply: true,
   };
 }

@@ -52,8 +52,23 @@ export interface NewConversation {
  * message). An id that belongs to someone else answers not_found and changes nothing.
  */
 export async function ensureConversation(db: Db, userId: string, input: NewConversation): Promise<Conversation> {
-  const now = input.now ?? Date.now();
   const id = input.id ?? randomUUID();
+  const created = await createConversation(db, userId, { ...input, id });
+  // Created now: no second read. Otherwise it existed already (ours, or someone else's: not found).
+  if (created) return created;
+  const conversation = await getConversation(db, userId, id, { includeDeleted: true });
+  if (!conversation) throw new AppError("not_found");
+  return conversation;
+}
+
+/** Creates the conversation; undefined (nothing changed) when one with this id exists, whoever's it is. */
+export async function createConversation(
+  db: Db,
+  userId: string,
+  input: NewConversation & { id: string },
+): Promise<Conversation | undefined> {
+  const now = input.now ?? Date.now();
+  const id = input.id;
   const created = await db.kysely
     .insertInto("conversations")
     .values({
@@ -71,11 +86,7 @@ export async function ensureConversation(db: Db, userId: string, input: NewConve
     .onConflict((oc) => oc.column("id").doNothing())
     .returningAll()
     .executeTakeFirst();
-  // Created now: no second read. Otherwise it existed already (ours, or someone else's: not found).
-  if (created) return toConversation(created);
-  const conversation = await getConversation(db, userId, id, { includeDeleted: true });
-  if (!conversation) throw new AppError("not_found");
-  return conversation;
+  return created && toConversation(created);
 }
 
 export async function getConversation(

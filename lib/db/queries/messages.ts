@@ -3,6 +3,7 @@ import { sql, type Kysely, type Selectable } from "kysely";
 import type { ChatMessageMetadata, ChatUIMessage } from "@/lib/chat/types";
 import { AppError } from "@/lib/errors";
 import type { Db } from "../client";
+import { createConversation, type Conversation, type NewConversation } from "./conversations";
 import type { Database, MessageRole, MessageStatus, MessagesTable } from "../schema";
 import { parseJson } from "./json";
 
@@ -94,34 +95,108 @@ async function insertMessage(
   now: number,
 ): Promise<StoredMessage> {
   if (db.dialect === "postgres") return insertMessageInOneStatement(db, userId, conversationId, input, now);
-  return db.kysely.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom("messages").selectAll().where("id", "=", input.id).executeTakeFirst();
-    if (existing) {
-      // A resent message (retry, reconnect) is the same message; someone else's id is not found.
-      if (existing.user_id === userId && existing.conversation_id === conversationId) return toStored(existing);
-      throw new AppError("not_found");
-    }
-    const seq = await allocateSeq(trx, userId, conversationId, now);
-    const row = await trx
-      .insertInto("messages")
-      .values({
-        id: input.id,
-        conversation_id: conversationId,
-        user_id: userId,
-        seq,
-        role: input.role,
-        parts: JSON.stringify(input.parts),
-        text: partsText(input.parts),
-        status: input.status,
-        metadata: input.metadata ? JSON.stringify(input.metadata) : null,
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return toStored(row);
-  });
+  return db.kysely.transaction().execute((trx) => insertMessageIn(trx, userId, conversationId, input, now));
 }
+
+/** SQLite: read a message with this id, else take the next seq (owner check) and insert; inside a transaction. */
+async function insertMessageIn(
+  trx: Kysely<Database>,
+  userId: string,
+  conversationId: string,
+  input: NewMessage,
+  now: number,
+): Promise<StoredMessage> {
+  const existing = await trx.selectFrom("messages").selectAll().where("id", "=", input.id).executeTakeFirst();
+  if (existing) {
+    // A resent message (retry, reconnect) is the same message; someone else's id is not found.
+    if (existing.user_id === userId && existing.conversation_id === conversationId) return toStored(existing);
+    throw new AppError("not_found");
+  }
+  const seq = await allocateSeq(trx, userId, conversationId, now);
+  const row = await trx
+    .insertInto("messages")
+    .values({
+      id: input.id,
+      conversation_id: conversationId,
+      user_id: userId,
+      seq,
+      role: input.role,
+      parts: JSON.stringify(input.parts),
+      text: partsText(input.parts),
+      status: input.status,
+      metadata: input.metadata ? JSON.stringify(input.metadata) : null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toStored(row);
+}
+
+/**
+ * A turn's rows, in this order: a new chat (when `chat` is given), the question (left out when it is stored
+ * already) and its reply, inserted as 'streaming' before the gateway is called. SQLite: all in one
+ * transaction, so one commit instead of three (the commit is most of what storing a row costs there, and it
+ * runs on the server's one thread); PostgreSQL: one statement each. Nothing is stored when the question cannot
+ * be (not_found), nor when `chat` exists already (then the answer is null: read it and go the general way).
+ */
+export async function appendTurnMessages(
+  db: Db,
+  userId: string,
+  conversationId: string,
+  input: {
+    chat?: Omit<NewConversation, "id" | "now">;
+    question?: { id: string; parts: MessagePart[] };
+    reply: { id: string; model: string };
+    now?: number;
+  },
+): Promise<TurnRows | null> {
+  const now = input.now ?? Date.now();
+  const question = input.question && { ...input.question, role: "user" as const, status: "done" as const };
+  const reply = {
+    id: input.reply.id,
+    role: "assistant" as const,
+    parts: [],
+    status: "streaming" as const,
+    metadata: { model: input.reply.model, createdAt: now },
+  };
+  const newChat = input.chat && { ...input.chat, id: conversationId, now };
+  if (db.dialect === "postgres") {
+    const conversation = newChat && (await createConversation(db, userId, newChat));
+    if (newChat && !conversation) return null;
+    const stored = question && (await appendMessage(db, userId, conversationId, { ...question, now }));
+    return {
+      ...(conversation ? { conversation } : {}),
+      ...(stored ? { question: stored } : {}),
+      reply: await appendMessage(db, userId, conversationId, { ...reply, now }),
+    };
+  }
+  try {
+    return await db.kysely.transaction().execute(async (trx) => {
+      const conversation = newChat && (await createConversation({ ...db, kysely: trx }, userId, newChat));
+      if (newChat && !conversation) throw CHAT_EXISTS;
+      const stored = question && (await insertMessageIn(trx, userId, conversationId, question, now));
+      return {
+        ...(conversation ? { conversation } : {}),
+        ...(stored ? { question: stored } : {}),
+        reply: await insertMessageIn(trx, userId, conversationId, reply, now),
+      };
+    });
+  } catch (err) {
+    if (err === CHAT_EXISTS) return null;
+    throw err;
+  }
+}
+
+export interface TurnRows {
+  /** The chat, when this call created it. */
+  conversation?: Conversation;
+  question?: StoredMessage;
+  reply: StoredMessage;
+}
+
+/** Rolls the turn's transaction back: the chat it was to create exists already. */
+const CHAT_EXISTS = new Error("chat exists");
 
 /**
  * PostgreSQL: what the transaction above does — read a message with this id, else take the next seq (owner
