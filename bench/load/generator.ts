@@ -359,6 +359,9 @@ interface WireMessage {
 }
 
 async function run(job: RunJob): Promise<RunResult> {
+  // Each run opens its own connections: a socket kept alive since the previous run may be closed by the server's
+  // keep-alive timeout just as it is reused (ECONNRESET on the first question, seen after the warm-up).
+  agent.destroy();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const users = Math.min(job.users ?? sessions.length, job.mode === "app" ? sessions.length : Infinity);

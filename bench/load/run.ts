@@ -9,6 +9,7 @@
 //   npm run bench:load -- --quick             20 users × 15 s, SQLite only, nothing written
 //   options: --users N  --seconds S  --db sqlite,postgres  --no-write  --tps 60 (simulator tokens/s)
 //            --turns-per-chat 3  --direct-seconds 20  --ramp-ms 2000  --grace 60  --rebuild (next build first)
+//            --warm-seconds 60 (full load just before the measured run; 0 = none, as --quick)
 //            --results <file> (default bench/RESULTS.md)  --nice N / --no-priority  --port-base 5130
 //            --wait-quiet S (recorded runs wait up to S s for a quieter machine; default 180)
 //            --app-revision TEXT (names the measured code when the tree is not a git checkout)
@@ -70,6 +71,11 @@ const DBS = opt("db", quick ? "sqlite" : "sqlite,postgres")
 const TPS = Number(opt("tps", "60"));
 const TURNS_PER_CHAT = Number(opt("turns-per-chat", "3"));
 const DIRECT_SECONDS = Number(opt("direct-seconds", String(Math.min(20, SECONDS))));
+/**
+ * Full load right before the measured run, so that its RSS verdict is about the server's steady state: V8 grows its
+ * heap to its working size over the first ~50 s of such load (README, "Load"). The RSS from cold is reported too.
+ */
+const WARM_SECONDS = Number(opt("warm-seconds", quick ? "0" : "60"));
 const RAMP_MS = Number(opt("ramp-ms", "2000"));
 const GRACE_MS = Number(opt("grace", "60")) * 1000;
 const PORT_BASE = Number(opt("port-base", "5130"));
@@ -477,6 +483,8 @@ interface DbReport {
   rss: RssSummary;
   /** Heap in use after each full collection during the run (s since the first question, MB). */
   fullGcs: RssSample[];
+  /** Full load just before the measured run (none with --warm-seconds 0). */
+  warm: WarmUp | undefined;
   /** The server's own memory figures during the run (s since the first question). */
   memory: Array<{ t: number } & MemoryStats>;
   settleMs: number;
@@ -564,8 +572,10 @@ async function measureDatabase(
       `  direct to the simulator: ${direct.turns.length} replies, TTFT p50 ${fmt(latency(ttfts(direct.turns)).p50)} ms`,
     );
 
-    // The measured run.
     const pids = () => processTree(server!.child.pid!);
+    const warm = WARM_SECONDS > 0 ? await warmUp(generator, sim, base, pids) : undefined;
+
+    // The measured run.
     const cpu0 = new Map(pids().map((p) => [p, treeCpuMs([p])]));
     const up0 = await simCounters(sim);
     const samples: RssSample[] = [];
@@ -657,9 +667,10 @@ async function measureDatabase(
       fullGcs: server.fullGcs
         .filter((g) => g.at >= t0 && g.at <= t0 + result.wallMs)
         .map((g) => ({ t: (g.at - t0) / 1000, mb: g.mb })),
+      warm,
       memory: server.memory
         .filter((m) => m.at >= t0 && m.at <= t0 + result.wallMs)
-        .map(({ at, ...m }) => ({ t: (at - t0) / 1000, ...m })),
+        .map(({ at, ...m }) => ({ ...m, t: (at - t0) / 1000 })),
       settleMs,
       streamingLeft,
       verification,
@@ -690,6 +701,51 @@ async function runJob(generator: ChildProcess, job: RunJob): Promise<RunResult> 
 
 async function upstreamTurns(sim: ChildProcess): Promise<UpstreamTurn[]> {
   return (await ask<{ turns: UpstreamTurn[] }>(sim, { type: "turns" }, "turns", 30_000)).turns;
+}
+
+interface WarmUp {
+  seconds: number;
+  turns: number;
+  failed: number;
+  /** The server's RSS from cold, every second (s since the warm-up's first question). */
+  rss: RssSample[];
+}
+
+/** All users at full load for WARM_SECONDS, RSS sampled; then waits until the server is idle (titles included). */
+async function warmUp(
+  generator: ChildProcess,
+  sim: ChildProcess,
+  base: Pick<RunJob, "origin" | "apiKey" | "model" | "turnsPerChat">,
+  pids: () => number[],
+): Promise<WarmUp> {
+  const rss: RssSample[] = [];
+  const w0 = Date.now();
+  const sample = () => rss.push({ t: (Date.now() - w0) / 1000, mb: rssKb(pids()) / 1024 });
+  sample();
+  const timer = setInterval(sample, 1000);
+  const result = await runJob(generator, {
+    ...base,
+    type: "run",
+    mode: "app",
+    users: USERS,
+    seconds: WARM_SECONDS,
+    rampMs: RAMP_MS,
+    graceMs: GRACE_MS,
+  });
+  clearInterval(timer);
+  // Title requests are sent a few at a time: idle means no request open for a while, not for one poll.
+  for (let quiet = 0; quiet < 4;) {
+    await drain(sim);
+    quiet = (await simCounters(sim)).open === 0 ? quiet + 1 : 0;
+    await sleep(250);
+  }
+  await upstreamTurns(sim);
+  const failed = result.turns.filter((t) => !t.ok).length;
+  const mb = (i: number) => fmt(rss.at(i)?.mb);
+  console.log(
+    `  warm-up (${WARM_SECONDS} s, full load): ${result.turns.length} questions, ${failed} failed; RSS from cold ${mb(0)} → ${mb(-1)} MB`,
+  );
+  return { seconds: WARM_SECONDS, turns: result.turns.length, failed, rss };
 }
 
 /** Waits until the simulator plays no stream and answers no title request. */
@@ -723,8 +779,8 @@ function verdicts(r: DbReport): Verdict[] {
               .map(([k, n]) => `${k} ×${n}`)
               .join(", ")})`
           : ""
-      }`,
-      pass: r.app.failed === 0,
+      }${r.warm ? `; warm-up ${r.warm.failed} of ${r.warm.turns}` : ""}`,
+      pass: r.app.failed === 0 && (r.warm?.failed ?? 0) === 0,
     },
     {
       target: "every question the server accepted is in the database, as sent",
@@ -762,7 +818,9 @@ function verdicts(r: DbReport): Verdict[] {
       pass: added99 <= 150,
     },
     {
-      target: `server RSS: no growth after the first 10 s (last 5 s ≤ 10–15 s window + ${RSS_TOLERANCE * 100}%)`,
+      target: `server RSS: no growth after the first 10 s (last 5 s ≤ 10–15 s window + ${RSS_TOLERANCE * 100}%${
+        r.warm ? `; after a ${r.warm.seconds} s warm-up at full load` : ""
+      })`,
       measured: `${fmt(r.rss.at10Mb)} → ${fmt(r.rss.endMb)} MB (${r.rss.growth >= 0 ? "+" : ""}${fmt(r.rss.growth * 100, 1)}%), slope ${fmt(r.rss.slopeMbPerMin, 1)} MB/min`,
       pass: r.rss.pass,
     },
@@ -826,7 +884,7 @@ function detailTable(reports: DbReport[]): string {
       (r) => `${fmt(r.serverCpuMs / 1000, 1)} · ${fmt((r.serverCpuMs / r.app.wallMs) * 100)}%`,
     ],
     [
-      "database server CPU (s) · app connections busy p50 / max (pool of 10)",
+      "database server CPU (s) · app connections busy p50 / max (pool of 30, lib/db/client.ts)",
       (r) =>
         r.dbCpuMs === null
           ? "– (in the server process)"
@@ -839,6 +897,10 @@ function detailTable(reports: DbReport[]): string {
       (r) => `${fmt(r.rss.startMb)} / ${fmt(r.rss.at10Mb)} / ${fmt(r.rss.endMb)} / ${fmt(r.rss.peakMb)} MB`,
     ],
     ["RSS every 10 s", (r) => rssCurve(r.rss.samples)],
+    [
+      "RSS from cold: every 10 s of the warm-up at full load, then the measured run's end",
+      (r) => (r.warm ? `${rssCurve(r.warm.rss, r.warm.seconds)} · ${fmt(r.rss.endMb)}` : "no warm-up"),
+    ],
     ["V8 heap after each full GC (at s: MB)", (r) => gcCurve(r.fullGcs)],
     [
       "server memory at 10 s → end: V8 heap committed (in use) · Buffers · the rest of anonymous memory",
@@ -876,9 +938,9 @@ function detailTable(reports: DbReport[]): string {
   ].join("\n");
 }
 
-function rssCurve(samples: RssSample[]): string {
+function rssCurve(samples: RssSample[], seconds = SECONDS): string {
   const out: string[] = [];
-  for (let t = 0; t <= SECONDS; t += 10) {
+  for (let t = 0; t <= seconds; t += 10) {
     const s = samples.find((x) => x.t >= t);
     if (s) out.push(fmt(s.mb));
   }
@@ -927,7 +989,12 @@ function writeResults(reports: DbReport[], machine: ReturnType<typeof machineInf
       `AI SDK UI message stream to its end (eventsource-parser), and send the next, for ${SECONDS} s (starts spread over ` +
       `${RAMP_MS / 1000} s; a new chat every ${TURNS_PER_CHAT} questions, so chats get their title request too). The gateway is the ` +
       `simulator on 127.0.0.1 (\`lib/simulator\`, its unscripted demo reply: reasoning, then a Markdown answer with a table, ` +
-      `${TPS} tokens/s). Streams open at the end of the ${SECONDS} s are read to their end (up to ${GRACE_MS / 1000} s). Quotas off ` +
+      `${TPS} tokens/s). Streams open at the end of the ${SECONDS} s are read to their end (up to ${GRACE_MS / 1000} s). ` +
+      (WARM_SECONDS > 0
+        ? `The measured run follows ${WARM_SECONDS} s of the same load on the same server (its errors count too; the RSS ` +
+          "from cold is in the details): V8 grows its heap to its working size over the first ~50 s of load (README). "
+        : "") +
+      "Quotas off " +
       "(`QUOTA_TOKENS_PER_DAY=0`, `QUOTA_MAX_CONCURRENT=0`), sign-in limit raised. Each database is fresh: SQLite in a file, " +
       "PostgreSQL in a throwaway cluster (`scripts/pg-test-cluster.sh`).",
     "",
