@@ -1,7 +1,9 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { lazy, memo, Suspense, useState } from "react";
+import type { ComponentType } from "react";
+import { memo, Suspense, use, useEffect, useState } from "react";
+import type { MarkdownProps } from "@/components/markdown/markdown";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import { cn } from "@/lib/utils";
 import { MessageImages, messageImages } from "./attachments/message-images";
@@ -16,15 +18,53 @@ import { Reasoning } from "./reasoning";
 import { ToolCards } from "./tool-card";
 
 // The Markdown renderer (parser, GFM, CJK rules, the math and highlighting hooks) is not part of the
-// chat page's first load (scripts/size-budget.ts): it is fetched once the browser is idle, or when the
-// first reply shows, whichever comes first. Until then a reply shows as plain text; a server-rendered
-// reply keeps its HTML until the renderer has loaded and hydrated it.
-const loadMarkdown = () => import("@/components/markdown/markdown");
-const Markdown = lazy(() => loadMarkdown().then((m) => ({ default: m.Markdown })));
+// chat page's first load (scripts/size-budget.ts): it is fetched once the browser is idle after the first
+// paint, or when a question is sent, whichever comes first, so it is ready before the reply's first token.
+// Until then a reply shows as plain text; a server-rendered reply keeps its HTML until the renderer has
+// loaded and hydrated it.
+type MarkdownModule = { Markdown: ComponentType<MarkdownProps> };
+type TrackedModule = Promise<MarkdownModule> & {
+  status?: "pending" | "fulfilled" | "rejected";
+  value?: MarkdownModule;
+  reason?: unknown;
+};
+let markdownModule: TrackedModule | undefined;
+
+/**
+ * Starts loading the renderer (once) and returns its promise, which carries React's thenable fields: once it
+ * has settled, `use()` reads it without suspending. (React.lazy suspends on its first render even when the
+ * module is already there, and React then holds the revealed content back for up to 300 ms.)
+ */
+export function preloadMarkdown(): TrackedModule {
+  if (!markdownModule) {
+    const loading: TrackedModule = import("@/components/markdown/markdown");
+    loading.status = "pending";
+    loading.then(
+      (module) => {
+        loading.status = "fulfilled";
+        loading.value = module;
+      },
+      (reason: unknown) => {
+        loading.status = "rejected";
+        loading.reason = reason;
+        // A failed download (offline for a moment) is tried again by the next render that needs it.
+        if (markdownModule === loading) markdownModule = undefined;
+      },
+    );
+    markdownModule = loading;
+  }
+  return markdownModule;
+}
+
 if (typeof window !== "undefined") {
-  const prefetch = () => void loadMarkdown();
+  const prefetch = () => void preloadMarkdown();
   if ("requestIdleCallback" in window) window.requestIdleCallback(prefetch, { timeout: 2000 });
   else setTimeout(prefetch, 1000);
+}
+
+function Markdown(props: MarkdownProps) {
+  const { Markdown: Renderer } = use<MarkdownModule>(preloadMarkdown() as PromiseLike<MarkdownModule>);
+  return <Renderer {...props} />;
 }
 
 function Block({ block, streaming, isUser }: { block: MessageBlock; streaming: boolean; isUser: boolean }) {
@@ -59,6 +99,8 @@ export const Message = memo(function Message({
   const t = useTranslations("message");
   const tImages = useTranslations("attachments");
   const [editing, setEditing] = useState(false);
+  // A question on screen means a reply is coming: have the renderer ready before its first token.
+  useEffect(() => void preloadMarkdown(), []);
   const isUser = message.role === "user";
   const streaming = status === "streaming";
   const blocks = messageBlocks(message.parts);

@@ -1,8 +1,12 @@
 import { createContext, memo } from "react";
-import type { Element } from "hast";
+import type { ReactNode } from "react";
+import type { Element, Root } from "hast";
+import type { PluggableList } from "unified";
 import type { Components } from "react-markdown";
 import ReactMarkdown from "react-markdown";
 import { heal } from "@/lib/markdown/heal";
+import type { ListItems } from "@/lib/markdown/list-items";
+import { finishedList, listItems } from "@/lib/markdown/list-items";
 import type { MathPlugins } from "@/lib/markdown/plugins";
 import { rehypePluginsFor, remarkPluginsFor } from "@/lib/markdown/plugins";
 import { safeUrl } from "@/lib/markdown/safe-url";
@@ -32,17 +36,20 @@ export const MarkdownBlock = memo(function MarkdownBlock({
   math,
   streaming,
 }: MarkdownBlockProps) {
+  // Blank lines before the block's first line (left by a heading or fence that settled at its line end) render as
+  // nothing; the fast paths below look at the block itself.
+  const body = streaming ? source.replace(/^(?:[ \t]*\n)+/, "") : source;
   // A paragraph of plain text still being typed (most of a Chinese reply) needs no parse at all.
-  if (streaming && isPlainParagraph(source)) {
+  if (streaming && isPlainParagraph(body)) {
     return (
       <>
         {leading ? "\n" : null}
-        <p>{source.trim()}</p>
+        <p>{body.trim()}</p>
       </>
     );
   }
   // A fenced code block still being typed is its text: no parse, no highlighting until it closes.
-  const code = streaming ? openCodeFence(source) : null;
+  const code = streaming ? openCodeFence(body) : null;
   if (code) {
     return (
       <StreamingBlockContext value>
@@ -52,7 +59,7 @@ export const MarkdownBlock = memo(function MarkdownBlock({
     );
   }
   // A long paragraph still being typed: its finished sentences render once each, only the last one every frame.
-  const sentences = streaming ? sentencePieces(source, remarkPluginsFor(math)) : null;
+  const sentences = streaming ? sentencePieces(body, remarkPluginsFor(math)) : null;
   if (sentences) {
     let offset = 0;
     return (
@@ -66,6 +73,32 @@ export const MarkdownBlock = memo(function MarkdownBlock({
           })}
           <Sentence key={offset} source={heal(sentences.rest)} math={math} done={false} />
         </p>
+      </StreamingBlockContext>
+    );
+  }
+  // A tight list still being typed: its finished items render once each, only the last one every frame. A list that
+  // has ended but is still the tail (the next paragraph's first line is being typed) renders all its items once.
+  const list: (ListItems & { after?: string }) | null = streaming ? (listItems(body) ?? finishedList(body)) : null;
+  if (list) {
+    const children: ReactNode[] = [];
+    let offset = 0;
+    for (const item of list.items) {
+      children.push("\n", <ListItem key={offset} source={item} definitions={definitions} math={math} done />);
+      offset += item.length;
+    }
+    if (list.rest) {
+      children.push(
+        "\n",
+        <ListItem key={offset} source={heal(list.rest)} definitions={definitions} math={math} done={false} />,
+      );
+    }
+    children.push("\n");
+    const after = list.after ?? "";
+    return (
+      <StreamingBlockContext value>
+        {leading ? "\n" : null}
+        {list.ordered ? <ol start={list.start === 1 ? undefined : list.start}>{children}</ol> : <ul>{children}</ul>}
+        {after ? <MarkdownBlock source={after} definitions={definitions} leading math={math} streaming /> : null}
       </StreamingBlockContext>
     );
   }
@@ -106,6 +139,47 @@ const Sentence = memo(function Sentence({
       urlTransform={safeUrl}
     >
       {source}
+    </ReactMarkdown>
+  );
+});
+
+/** Replaces a rendered list with its items: one item of a list, rendered on its own, inside the list's element. */
+function rehypeListItems() {
+  return (tree: Root) => {
+    const list = tree.children.find((node) => node.type === "element");
+    if (list?.type === "element" && (list.tagName === "ul" || list.tagName === "ol")) {
+      tree.children = list.children.filter((node) => node.type === "element");
+    }
+  };
+}
+
+const itemPlugins = new WeakMap<PluggableList, PluggableList>();
+const itemPluginsFor = (rehype: PluggableList) => {
+  let list = itemPlugins.get(rehype);
+  if (!list) itemPlugins.set(rehype, (list = [...rehype, rehypeListItems]));
+  return list;
+};
+
+/** One item of a streaming list (see listItems): a finished one, or the healed one being typed. */
+const ListItem = memo(function ListItem({
+  source,
+  definitions,
+  math,
+  done,
+}: {
+  source: string;
+  definitions: string;
+  math: MathPlugins | undefined;
+  done: boolean;
+}) {
+  return (
+    <ReactMarkdown
+      remarkPlugins={remarkPluginsFor(math)}
+      rehypePlugins={itemPluginsFor(rehypePluginsFor(math, false, !done))}
+      components={markdownComponents}
+      urlTransform={safeUrl}
+    >
+      {definitions + source}
     </ReactMarkdown>
   );
 });
