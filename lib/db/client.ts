@@ -15,6 +15,11 @@ export type DbDialect = "sqlite" | "postgres";
 export interface Db {
   kysely: Kysely<Database>;
   dialect: DbDialect;
+  /**
+   * SQLite: the connection Kysely runs on, for the few hot writes done synchronously in one call (use it only
+   * inside `kysely.connection().execute(…)`, which holds Kysely's lock on it). Absent on PostgreSQL.
+   */
+  sqlite?: SQLite.Database;
   /** Closes the pool or file. */
   close(): Promise<void>;
 }
@@ -59,7 +64,7 @@ export function openDatabase(target: DatabaseTarget, options: { poolMax?: number
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { kysely, dialect: "sqlite", close: () => kysely.destroy() };
+  return { kysely, dialect: "sqlite", sqlite, close: () => kysely.destroy() };
 }
 
 /** How many distinct SQL texts keep their prepared statement (the app has a few dozen hot ones). */

@@ -114,4 +114,27 @@ describe.each(DIALECTS)("a turn's rows on %s", (dialect) => {
     expect(await listMessages(t.db, alice, "turn-5")).toHaveLength(2);
     expect(await getConversation(t.db, alice, "turn-5")).toMatchObject({ model: "glm-5-1", messageCount: 2 });
   });
+
+  it("turns and single messages written at once to one chat are numbered 1…n, each once", async () => {
+    const chat = await ensureConversation(t.db, alice, { id: "turn-6", model: "glm-5-1" });
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => [
+        appendTurnMessages(t.db, alice, chat.id, {
+          question: { id: `turn-6-q${i}`, parts: text(`问${i}`) },
+          reply: { id: `turn-6-a${i}`, model: "glm-5-1" },
+        }),
+        appendUserMessage(t.db, alice, chat.id, { id: `turn-6-m${i}`, parts: text(`单${i}`) }),
+      ]).flat(),
+    );
+    const stored = await listMessages(t.db, alice, chat.id);
+    expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(new Set(stored.map((m) => m.id)).size).toBe(30);
+    // Each reply comes after its question; on SQLite (one transaction) directly after it.
+    for (let i = 0; i < 10; i++) {
+      const q = stored.find((m) => m.id === `turn-6-q${i}`)!.seq;
+      const a = stored.find((m) => m.id === `turn-6-a${i}`)!.seq;
+      if (dialect === "sqlite") expect(a).toBe(q + 1);
+      else expect(a).toBeGreaterThan(q);
+    }
+  });
 });

@@ -1,10 +1,11 @@
 import "server-only";
+import type SQLite from "better-sqlite3";
 import { sql, type Kysely, type Selectable } from "kysely";
 import type { ChatMessageMetadata, ChatUIMessage } from "@/lib/chat/types";
 import { AppError } from "@/lib/errors";
 import type { Db } from "../client";
-import { createConversation, type Conversation, type NewConversation } from "./conversations";
-import type { Database, MessageRole, MessageStatus, MessagesTable } from "../schema";
+import { createConversation, toConversation, type Conversation, type NewConversation } from "./conversations";
+import type { ConversationsTable, Database, MessageRole, MessageStatus, MessagesTable } from "../schema";
 import { parseJson } from "./json";
 
 // Messages, always through their owner. A reply is stored while it streams (inserted as
@@ -171,6 +172,13 @@ export async function appendTurnMessages(
       reply: await appendMessage(db, userId, conversationId, { ...reply, now }),
     };
   }
+  const { sqlite } = db;
+  if (sqlite) {
+    // Kysely's lock on the connection is held while the rows are written in one synchronous transaction.
+    return db.kysely
+      .connection()
+      .execute(async () => turnRowsNow(sqlite, userId, conversationId, { newChat, question, reply }, now));
+  }
   try {
     return await db.kysely.transaction().execute(async (trx) => {
       const conversation = newChat && (await createConversation({ ...db, kysely: trx }, userId, newChat));
@@ -193,6 +201,106 @@ export interface TurnRows {
   conversation?: Conversation;
   question?: StoredMessage;
   reply: StoredMessage;
+}
+
+/**
+ * SQLite: the turn's rows in one synchronous transaction on the connection itself, as prepared statements —
+ * what the Kysely transaction does, without a dozen promise round trips per row on the server's one thread
+ * (the setup of every new stream waits behind the setups before it; bench/proxy/setup-cost.ts).
+ */
+function turnRowsNow(
+  sqlite: SQLite.Database,
+  userId: string,
+  conversationId: string,
+  rows: {
+    newChat?: (NewConversation & { id: string; now: number }) | undefined;
+    question?: NewMessage;
+    reply: NewMessage;
+  },
+  now: number,
+): TurnRows | null {
+  const write = sqlite.transaction((): TurnRows | null => {
+    let conversation: Conversation | undefined;
+    if (rows.newChat) {
+      const chat = rows.newChat;
+      const created = prepared(sqlite, SQL.createChat).get(
+        chat.id,
+        userId,
+        chat.title ?? "",
+        chat.titleSource ?? (chat.title ? "user" : "auto"),
+        chat.model,
+        JSON.stringify(chat.settings ?? {}),
+        now,
+        now,
+      ) as Selectable<ConversationsTable> | undefined;
+      if (!created) return null;
+      conversation = toConversation(created);
+    }
+    const question = rows.question && insertMessageNow(sqlite, userId, conversationId, rows.question, now);
+    return {
+      ...(conversation ? { conversation } : {}),
+      ...(question ? { question } : {}),
+      reply: insertMessageNow(sqlite, userId, conversationId, rows.reply, now),
+    };
+  });
+  return write();
+}
+
+/** insertMessageIn, synchronously (inside turnRowsNow's transaction). */
+function insertMessageNow(
+  sqlite: SQLite.Database,
+  userId: string,
+  conversationId: string,
+  input: NewMessage,
+  now: number,
+): StoredMessage {
+  const existing = prepared(sqlite, SQL.messageById).get(input.id) as Selectable<MessagesTable> | undefined;
+  if (existing) {
+    // A resent message (retry, reconnect) is the same message; someone else's id is not found.
+    if (existing.user_id === userId && existing.conversation_id === conversationId) return toStored(existing);
+    throw new AppError("not_found");
+  }
+  const next = prepared(sqlite, SQL.nextSeq).get(now, conversationId, userId) as { message_count: number } | undefined;
+  if (!next) throw new AppError("not_found");
+  const row = prepared(sqlite, SQL.insertMessage).get(
+    input.id,
+    conversationId,
+    userId,
+    Number(next.message_count),
+    input.role,
+    JSON.stringify(input.parts),
+    partsText(input.parts),
+    input.status,
+    input.metadata ? JSON.stringify(input.metadata) : null,
+    now,
+    now,
+  ) as Selectable<MessagesTable>;
+  return toStored(row);
+}
+
+/** The statements turnRowsNow runs (the same SQL Kysely builds for insertMessageIn and createConversation). */
+const SQL = {
+  createChat:
+    'insert into "conversations" ("id", "user_id", "title", "title_source", "model", "settings", "message_count", ' +
+    '"created_at", "updated_at", "deleted_at") values (?, ?, ?, ?, ?, ?, 0, ?, ?, null) ' +
+    'on conflict ("id") do nothing returning *',
+  messageById: 'select * from "messages" where "id" = ?',
+  nextSeq:
+    'update "conversations" set "message_count" = "message_count" + 1, "updated_at" = ? ' +
+    'where "id" = ? and "user_id" = ? and "deleted_at" is null returning "message_count"',
+  insertMessage:
+    'insert into "messages" ("id", "conversation_id", "user_id", "seq", "role", "parts", "text", "status", ' +
+    '"metadata", "created_at", "updated_at") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *',
+};
+
+const statements = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
+
+function prepared(sqlite: SQLite.Database, sql: string): SQLite.Statement {
+  let cache = statements.get(sqlite);
+  if (!cache) statements.set(sqlite, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) cache.set(sql, (statement = sqlite.prepare(sql)));
+  return statement;
 }
 
 /** Rolls the turn's transaction back: the chat it was to create exists already. */
