@@ -35,7 +35,13 @@ type Size = { width: number; height: number };
 
 export async function prepareImage(file: Blob, settings: PrepareSettings): Promise<PrepareResult> {
   if (file.size > settings.maxSourceBytes) return fail("too_big");
-  const head = new Uint8Array(await file.slice(0, HEADER_BYTES).arrayBuffer());
+  // A file the browser calls a JPEG is read whole in one go: the fast path decodes it from memory anyway,
+  // so the header comes from the same read instead of a round trip of its own. What it really is
+  // still comes from its bytes; for anything else only the header is read here.
+  const whole = file.type === "image/jpeg" && typeof ImageDecoder === "function" ? await file.arrayBuffer() : null;
+  const head = whole
+    ? new Uint8Array(whole, 0, Math.min(HEADER_BYTES, whole.byteLength))
+    : new Uint8Array(await file.slice(0, HEADER_BYTES).arrayBuffer());
   const format = sniffFormat(head);
   const header = readImageHeader(head);
   const plan = planPreparation({ size: file.size, format, header }, settings);
@@ -61,7 +67,7 @@ export async function prepareImage(file: Blob, settings: PrepareSettings): Promi
 
   const limit = Math.min(settings.maxUploadBytes, GATEWAY_MAX_IMAGE_BYTES);
   if (!mayHaveAlpha && plan.target && header) {
-    const fast = await prepareOpaque(file, header, plan.target, limit);
+    const fast = await prepareOpaque(file, whole, header, plan.target, limit);
     if (fast) return fast;
   }
 
@@ -111,13 +117,16 @@ export async function prepareImage(file: Blob, settings: PrepareSettings): Promi
  */
 async function prepareOpaque(
   file: Blob,
+  bytes: ArrayBuffer | null,
   header: ImageHeader,
   target: Size,
   limit: number,
 ): Promise<PrepareResult | null> {
   const scaled = header.format === "jpeg" ? jpegDecodeArea(header, target) : null;
   if (scaled) {
-    const viaFrame = await encodeOpaque(file, header.orientation, target, limit, "frame", scaled).catch(() => null);
+    const viaFrame = await encodeOpaque(bytes ?? file, header.orientation, target, limit, "frame", scaled).catch(
+      () => null,
+    );
     if (viaFrame) return viaFrame;
     // No ImageDecoder, a decoder that would not shrink enough, or a file it refused: the bitmap path decides.
   }
@@ -125,7 +134,7 @@ async function prepareOpaque(
 }
 
 async function encodeOpaque(
-  file: Blob,
+  file: Blob | ArrayBuffer,
   orientation: number,
   target: Size,
   limit: number,
@@ -148,18 +157,32 @@ async function encodeOpaque(
   renderer.transferFromImageBitmap(bitmap);
   const encoded = await encodeJpeg(canvas, limit);
   if (!encoded) return fail("too_big");
-  const jpeg = mode === "stored" ? await tagged(encoded, orientation) : encoded;
+  const { jpeg, header } = await tagged(encoded, mode === "stored" ? orientation : 1);
   // Whatever the engine did, what we send must show at the target size.
-  const header = readImageHeader(new Uint8Array(await jpeg.slice(0, 4096).arrayBuffer()));
   const shown = header && orientedSize(header);
   if (!shown || shown.width !== target.width || shown.height !== target.height) return null;
   return { ok: true, blob: jpeg, mime: "image/jpeg", ...target, reencoded: true, thumb };
 }
 
-async function tagged(jpeg: Blob, orientation: number): Promise<Blob> {
-  if (orientation === 1) return jpeg;
-  const bytes = withOrientation(new Uint8Array(await jpeg.arrayBuffer()), orientation);
-  return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "image/jpeg" });
+/** Enough of an encoder's JPEG to reach its frame header (JFIF, an ICC profile and the tables come first). */
+const ENCODED_HEAD_BYTES = 16 * 1024;
+
+/**
+ * The encoder's JPEG with an Orientation-only EXIF block, and its header as the server will read it. Only
+ * the head is read back and rewritten; the rest of the new Blob refers to the encoder's own (no copy of
+ * the picture through the worker).
+ */
+async function tagged(jpeg: Blob, orientation: number): Promise<{ jpeg: Blob; header: ImageHeader | null }> {
+  let head = new Uint8Array(await jpeg.slice(0, ENCODED_HEAD_BYTES).arrayBuffer());
+  let rest = jpeg.slice(head.length);
+  if (!readImageHeader(head) && head.length < jpeg.size) {
+    // An unusually long preamble: read it all.
+    head = new Uint8Array(await jpeg.arrayBuffer());
+    rest = new Blob([]);
+  }
+  if (orientation === 1) return { jpeg, header: readImageHeader(head) };
+  const taggedHead = withOrientation(head, orientation) as Uint8Array<ArrayBuffer>;
+  return { jpeg: new Blob([taggedHead, rest], { type: "image/jpeg" }), header: readImageHeader(taggedHead) };
 }
 
 /**
