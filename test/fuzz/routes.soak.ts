@@ -48,7 +48,18 @@ function start(command: string, args: string[], env: Record<string, string>): Ch
   return child;
 }
 
+/** Throws when something already listens on the port: a stray server would answer for ours. */
+async function assertPortFree(port: number): Promise<void> {
+  const busy = await fetch(`http://127.0.0.1:${port}/`).then(
+    () => true,
+    () => false,
+  );
+  if (busy) throw new Error(`port ${port} is already in use (a server from an earlier run?): stop it first`);
+}
+
 beforeAll(async () => {
+  await assertPortFree(APP_PORT);
+  await assertPortFree(SIMULATOR_PORT);
   console.log(`[soak] fuzz seed ${SEED} (FUZZ_SEED=${SEED} repeats it), ${RUNS} cases per route`);
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
