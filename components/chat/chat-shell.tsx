@@ -1,6 +1,5 @@
 "use client";
 
-import { useChat } from "@ai-sdk/react";
 import type { FileUIPart } from "ai";
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
@@ -8,14 +7,16 @@ import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useStat
 import { requestSettings } from "@/lib/chat/settings";
 import { estimateTokens } from "@/lib/chat/token-estimate";
 import type { ChatSettings, ChatUIMessage } from "@/lib/chat/types";
-import { parseErrorPayload } from "@/lib/errors";
+import { AppError, parseErrorPayload } from "@/lib/errors";
 import { conversationKeys } from "@/lib/query/conversations";
 import { randomId } from "@/lib/utils";
 import { ChatDropZone } from "./attachments/chat-drop-zone";
 import { ChatHeader } from "./chat-header";
 import type { ChatDialog, ChatState } from "./chat-context";
 import { ChatStateContext, createChatStore } from "./chat-context";
-import { createTransport, requestServerStop, type ChatRequestExtras } from "./chat-transport";
+import type * as ChatEngineModule from "./chat-engine";
+import type { ChatEngineProps, ChatEngineState } from "./chat-engine";
+import type { ChatRequestExtras } from "./chat-transport";
 import type { ComposerHandle } from "./composer";
 import { Composer } from "./composer";
 import { DemoBanner } from "./demo-banner";
@@ -79,6 +80,51 @@ function bindActions(latest: { readonly current: ChatActions | undefined }): Cha
 
 const STREAM_UPDATE_MS = 50;
 
+type EngineModule = typeof ChatEngineModule;
+let engineModule: Promise<EngineModule> | undefined;
+
+/**
+ * The chat engine (useChat, its transport, Zod and the AI SDK's core: ~100 kB gzip) is not in the page's first
+ * load: it is imported once the browser is idle after the first paint, or at once when the reader acts before then.
+ * One import per page; a failed one (the network, a deploy that replaced the chunk) is tried again on the next call.
+ */
+export function loadChatEngine(): Promise<EngineModule> {
+  engineModule ??= import("./chat-engine").catch((error: unknown) => {
+    engineModule = undefined;
+    throw error;
+  });
+  return engineModule;
+}
+
+/** After the first paint, when the browser has nothing else to do (at the latest after two seconds). */
+function whenIdle(run: () => void): () => void {
+  if (typeof window.requestIdleCallback === "function") {
+    const handle = window.requestIdleCallback(run, { timeout: 2000 });
+    return () => window.cancelIdleCallback(handle);
+  }
+  const handle = window.setTimeout(run, 200);
+  return () => window.clearTimeout(handle);
+}
+
+/**
+ * An action the reader took before the engine arrived: it runs, once, as soon as the engine is there. A question
+ * shows at once (with the id it is sent with), and the chat counts as busy meanwhile.
+ */
+interface PendingAction {
+  run: (engine: ChatEngineState) => void;
+  /** The question being sent, shown while it waits. */
+  message?: ChatUIMessage;
+  /** The engine could not be loaded: the question stays, with an error and Retry. */
+  failed?: boolean;
+}
+
+/** Asks the server to end the generation: it belongs to the server and outlives this request. */
+function requestServerStop(chatId: string) {
+  fetch(`/api/chat/${encodeURIComponent(chatId)}/stop`, { method: "POST", keepalive: true }).catch(() => {
+    // Fire-and-forget: the local stream is already closed, and there is nothing useful to show.
+  });
+}
+
 // The shell renders again on every streamed update; its parts render only when what they read changes.
 const Header = memo(ChatHeader);
 const Banner = memo(DemoBanner);
@@ -110,7 +156,15 @@ export function ChatShell({
   const queryClient = useQueryClient();
   // Until the reconnect request answers, a reply the page loaded mid-way counts as streaming.
   const [resuming, setResuming] = useState(resume);
-  const [transport] = useState(() => createTransport({ onReconnect: () => setResuming(false) }));
+  // The engine module once loaded, and the state its useChat reports (null until it has mounted).
+  const [Engine, setEngine] = useState<EngineModule["ChatEngine"] | null>(null);
+  const [engine, setEngineState] = useState<ChatEngineState | null>(null);
+  const [pending, setPending] = useState<PendingAction | null>(null);
+  const started = useRef<PendingAction | null>(null);
+  // Whether the engine re-attaches to a running reply when it starts (not if the reader stopped it meanwhile).
+  const [resumeEngine, setResumeEngine] = useState(resume);
+  // Before the engine, the conversation is the stored one (the context budget may drop its oldest turns).
+  const [baseMessages, setBaseMessages] = useState(initialMessages);
   const [endings, setEndings] = useState<ReadonlyMap<string, MessageEnding>>(() => new Map());
   const [dialog, setDialog] = useState<ChatDialog | null>(null);
   const models = useModels();
@@ -123,30 +177,59 @@ export function ChatShell({
   const { scrollerRef, contentRef, away, follow } = useStickToBottom<HTMLDivElement, HTMLDivElement>();
   const stored = useRef(initialMessages.length > 0);
 
-  const {
-    messages,
-    setMessages,
-    status: chatStatus,
-    error,
-    sendMessage,
-    regenerate,
-    stop,
-  } = useChat<ChatUIMessage>({
-    id: chatId,
-    messages: initialMessages,
-    transport,
-    resume,
-    // A reply arrives in ~40 chunks a second; the screen follows at most every 50 ms (the text itself is also
-    // painted at most once per animation frame, see useFrameText).
-    throttle: STREAM_UPDATE_MS,
-    onFinish: ({ message, isAbort, isError, isDisconnect }) => {
-      // The server's closing metadata never reaches an aborted or broken stream, so remember how it ended.
-      const ending: MessageEnding | undefined = isAbort ? "stopped" : isError || isDisconnect ? "failed" : undefined;
-      if (ending) setEndings((previous) => new Map(previous).set(message.id, ending));
-      // The reply is stored now (and a first one names the chat): the history list catches up.
-      void queryClient.invalidateQueries({ queryKey: conversationKeys.all });
-    },
-  });
+  const onFinish: ChatEngineProps["onFinish"] = ({ message, isAbort, isError, isDisconnect }) => {
+    // The server's closing metadata never reaches an aborted or broken stream, so remember how it ended.
+    const ending: MessageEnding | undefined = isAbort ? "stopped" : isError || isDisconnect ? "failed" : undefined;
+    if (ending) setEndings((previous) => new Map(previous).set(message.id, ending));
+    // The reply is stored now (and a first one names the chat): the history list catches up.
+    void queryClient.invalidateQueries({ queryKey: conversationKeys.all });
+  };
+
+  const startEngine = useCallback(() => {
+    loadChatEngine().then(
+      (module) => setEngine(() => module.ChatEngine),
+      () => setPending((previous) => previous && { ...previous, failed: true }),
+    );
+  }, []);
+  // A reply still running is followed at once; otherwise the engine loads when the browser is idle.
+  useEffect(() => {
+    if (!resume) return whenIdle(startEngine);
+    startEngine();
+  }, [resume, startEngine]);
+  const retryEngine = () => {
+    setPending((previous) => previous && { ...previous, failed: false });
+    startEngine();
+  };
+  /** Runs an action now, or once the engine is there (loading it at once). */
+  const withEngine = (run: PendingAction["run"], message?: ChatUIMessage) => {
+    if (engine) return run(engine);
+    setPending({ run, message });
+    startEngine();
+  };
+  /** The engine's state, before the browser paints; its first one runs what the reader did meanwhile, once. */
+  const onEngineChange = (next: ChatEngineState) => {
+    setEngineState(next);
+    // (React's strict mode runs a new component's effects twice in development: the action still runs once.)
+    if (!pending || pending.failed || started.current === pending) return;
+    started.current = pending;
+    setPending(null);
+    pending.run(next);
+  };
+  const onReconnect = useCallback(() => setResuming(false), []);
+
+  const chatStatus = engine?.status ?? (pending?.failed ? "error" : pending ? "submitted" : "ready");
+  const engineMessages = engine?.messages;
+  const pendingMessage = pending?.message;
+  const messages = useMemo(() => {
+    const current = engineMessages ?? baseMessages;
+    return pendingMessage ? [...current, pendingMessage] : current;
+  }, [engineMessages, baseMessages, pendingMessage]);
+  const engineSetMessages = engine?.setMessages;
+  const setMessages = useCallback(
+    (next: ChatUIMessage[]) => (engineSetMessages ? engineSetMessages(next) : setBaseMessages(next)),
+    [engineSetMessages],
+  );
+  const error = engine?.error;
   const status = resuming && chatStatus === "ready" ? "streaming" : chatStatus;
 
   // A new chat waits in the composer: the reader can type at once.
@@ -172,11 +255,14 @@ export function ChatShell({
 
   const isBusy = status === "submitted" || status === "streaming";
   const last = messages.at(-1);
+  const engineFailed = pending?.failed === true;
   const shownError = useMemo(() => {
+    // The engine did not load (the network, or a deploy replaced its chunk): the question waits for Retry.
+    if (engineFailed) return new AppError("connection_lost").toPayload();
     if (error) return parseErrorPayload(error.message);
     // A reply can also end with an error the server put in its metadata, with no stream error.
     return last?.role === "assistant" ? last.metadata?.error : undefined;
-  }, [error, last]);
+  }, [engineFailed, error, last]);
 
   const extras = (): ChatRequestExtras | undefined =>
     model
@@ -188,7 +274,15 @@ export function ChatShell({
 
   const stopReply = () => {
     setResuming(false);
-    void stop();
+    if (pending) {
+      // Nothing was sent yet: the question goes back to the composer instead.
+      setPending(null);
+      const text = pending.message?.parts.find((part) => part.type === "text")?.text;
+      if (text) composerRef.current?.fill(text);
+      return;
+    }
+    if (engine) void engine.stop();
+    else setResumeEngine(false);
     requestServerStop(chatId);
   };
 
@@ -198,11 +292,23 @@ export function ChatShell({
     resetSettings: chatSettings.resetSettings,
     send: (text, files = []) => {
       const body = extras();
+      if (pending?.failed) {
+        // The engine could not be loaded: try again; the new text stays in the composer.
+        retryEngine();
+        return false;
+      }
       if (!body || isBusy || !fits(estimateTokens(text))) return false;
       follow();
-      markStored();
       // Images first, as file parts pointing at /api/images/<id>; a question of images alone has no text part.
-      void sendMessage(text ? { text, files } : { files }, { body });
+      const message: ChatUIMessage = {
+        id: randomId(),
+        role: "user",
+        parts: [...files, ...(text ? [{ type: "text" as const, text }] : [])],
+      };
+      withEngine((chat) => {
+        markStored();
+        void chat.sendMessage(message, { body });
+      }, message);
       return true;
     },
     omitImages: () => setImagesOmitted(true),
@@ -210,9 +316,11 @@ export function ChatShell({
       if (isBusy) stopReply();
     },
     regenerate: () => {
+      if (pending?.failed) return retryEngine();
       if (!ready() || !fits()) return;
       follow();
-      void regenerate({ body: extras() });
+      const body = extras();
+      withEngine((chat) => void chat.regenerate({ body }));
     },
     edit: (messageId, text) => {
       if (!ready() || !fits(estimateTokens(text))) return;
@@ -220,18 +328,21 @@ export function ChatShell({
       // useChat replaces the question and drops every message after it; the question keeps its images.
       const files =
         messages.find((m) => m.id === messageId)?.parts.filter((p): p is FileUIPart => p.type === "file") ?? [];
-      void sendMessage({ text, files, messageId }, { body: extras() });
+      const body = extras();
+      withEngine((chat) => void chat.sendMessage({ text, files, messageId }, { body }));
     },
     continueReply: () => {
       const body = extras();
       if (!body || isBusy || !fits() || last?.role !== "assistant") return;
       follow();
       // No new message: the request ends with the cut reply, and the server streams into that same id.
-      void sendMessage(undefined, { body: { ...body, continue: true } satisfies ChatRequestExtras });
+      withEngine(
+        (chat) => void chat.sendMessage(undefined, { body: { ...body, continue: true } satisfies ChatRequestExtras }),
+      );
     },
     newChat: () => {
       // The reply keeps running on the server (only Stop ends it); this page just stops listening.
-      if (isBusy) void stop();
+      if (isBusy && engine) void engine.stop();
       setDialog(null);
       // A fresh id in the address: the router renders a new page (and a new chat) every time.
       router.push(`/new?id=${randomId()}`);
@@ -295,6 +406,19 @@ export function ChatShell({
           <ComposerPart ref={composerRef} />
         </div>
         <Announcer />
+        {Engine && (
+          <Engine
+            chatId={chatId}
+            messages={baseMessages}
+            resume={resumeEngine}
+            // A reply arrives in ~40 chunks a second; the screen follows at most every 50 ms (the text itself is
+            // also painted at most once per animation frame, see useFrameText).
+            throttle={STREAM_UPDATE_MS}
+            onFinish={onFinish}
+            onReconnect={onReconnect}
+            onChange={onEngineChange}
+          />
+        )}
         <Settings open={dialog === "settings"} onClose={closeDialog} />
         <Shortcuts open={dialog === "shortcuts"} onClose={closeDialog} />
       </ChatDropZone>

@@ -48,10 +48,3 @@ export function createTransport(events: TransportEvents = {}) {
     },
   });
 }
-
-/** Asks the server to end the generation: it belongs to the server and outlives this request. */
-export function requestServerStop(chatId: string) {
-  fetch(`/api/chat/${encodeURIComponent(chatId)}/stop`, { method: "POST", keepalive: true }).catch(() => {
-    // Fire-and-forget: the local stream is already closed, and there is nothing useful to show.
-  });
-}

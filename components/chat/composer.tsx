@@ -174,8 +174,11 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
           <AttachButton onFiles={attach} disabledReason={attachBlocked} />
           <ThinkingToggle />
           <div className="ml-auto">
+            {/* Keyed: the same <button> must not turn from Stop into a submit button while its click is being
+                handled (a stop that ends the busy state at once would then submit the form). */}
             {isBusy ? (
               <Button
+                key="stop"
                 data-testid="stop-button"
                 variant="secondary"
                 size="icon"
@@ -187,6 +190,7 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
               </Button>
             ) : (
               <Button
+                key="send"
                 type="submit"
                 data-testid="send-button"
                 size="icon"
