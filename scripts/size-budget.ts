@@ -20,11 +20,11 @@ const STATIC_DIR = path.join(ROOT, ".next", "static");
 /** The issue's target: at most 200 kB (1000 bytes each) of gzip JavaScript before the chat page is usable. */
 export const BUDGET_BYTES = 200_000;
 /**
- * What `npm test` enforces while the target is not met (bench/RESULTS.md says why): the first load as
- * measured at 443762a (307.2 kB) plus a little room, so that it can only shrink, never grow unnoticed.
- * Lower it as the first load shrinks; `--strict` checks the target itself.
+ * What `npm test` enforces: the first load as last measured (186.8 kB, once the chat engine loads after the
+ * first paint) plus a little room, so that it can only shrink, never grow unnoticed; it is below the target,
+ * so the default check also holds the target. Lower it as the first load shrinks.
  */
-export const CEILING_BYTES = 320_000;
+export const CEILING_BYTES = 192_000;
 const RESULTS = path.join(ROOT, "bench", "RESULTS.md");
 const BEGIN = "<!-- bench:size:begin -->";
 const END = "<!-- bench:size:end -->";
@@ -252,15 +252,13 @@ async function main(): Promise<void> {
   for (const lib of inFirstLoad) {
     if (lib.files.length > 0) problems.push(`${lib.name} is in the first load: ${lib.files.join(", ")}`);
   }
-  const strict = process.argv.includes("--strict");
-  const limit = strict ? BUDGET_BYTES : CEILING_BYTES;
-  if (total > limit) {
+  // The target, and the ceiling below it that keeps the first load from growing back towards it unnoticed.
+  // (`--strict` is kept for scripts that pass it: the default check now holds the target too.)
+  if (total > BUDGET_BYTES) {
+    problems.push(`first-load JavaScript ${kB(total)} gzip is over the ${kB(BUDGET_BYTES)} budget`);
+  } else if (total > CEILING_BYTES) {
     problems.push(
-      `first-load JavaScript ${kB(total)} gzip is over the ${kB(limit)} ${strict ? "budget" : "ceiling (it grew)"}`,
-    );
-  } else if (total > BUDGET_BYTES) {
-    console.warn(
-      `[size] NOTE: ${kB(total)} is over the ${kB(BUDGET_BYTES)} target (not met yet; see bench/RESULTS.md) but under the ${kB(CEILING_BYTES)} ceiling npm test enforces`,
+      `first-load JavaScript ${kB(total)} gzip is over the ${kB(CEILING_BYTES)} ceiling (it grew; under the ${kB(BUDGET_BYTES)} target still)`,
     );
   }
 
