@@ -26,25 +26,47 @@ export interface TitleJob {
 
 /** Title requests in flight at once; more wait their turn. */
 export const TITLE_CONCURRENCY = 4;
-let titlesRunning = 0;
-const titlesWaiting: Array<() => void> = [];
+/**
+ * Title requests that may wait. A gateway slower than the chats being started would otherwise let the
+ * queue (each entry holding a question and its answer) grow without end; the oldest waiting one is
+ * dropped instead, and its chat keeps the question as its title (what a failed title request leaves).
+ */
+export const TITLES_WAITING_MAX = 256;
+
+/**
+ * Runs tasks at most `concurrency` at a time, each after pending I/O (low priority); at most
+ * `maxWaiting` wait, and when one more comes the oldest waiting task is skipped (resolves undefined).
+ */
+export function createLimiter(concurrency: number, maxWaiting: number) {
+  let running = 0;
+  const waiting: Array<(run: boolean) => void> = [];
+  return async function limit<T>(task: () => Promise<T>): Promise<T | undefined> {
+    if (running < concurrency) running++;
+    else {
+      if (waiting.length >= maxWaiting) waiting.shift()!(false);
+      // true: the finishing task handed its slot over; false: dropped from the queue.
+      if (!(await new Promise<boolean>((resolve) => waiting.push(resolve)))) return undefined;
+    }
+    try {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next(true);
+      else running--;
+    }
+  };
+}
+
+const titleLimiter = createLimiter(TITLE_CONCURRENCY, TITLES_WAITING_MAX);
 
 /**
  * Names the chat in the background, after the reply: low priority (it starts after pending I/O) and at
  * most TITLE_CONCURRENCY at a time, so that many replies ending together do not send a burst of title
  * requests to the gateway while other replies are still streaming.
  */
-export async function queueTitle(job: TitleJob): Promise<string | undefined> {
-  if (titlesRunning < TITLE_CONCURRENCY) titlesRunning++;
-  else await new Promise<void>((resolve) => titlesWaiting.push(resolve)); // the slot is handed over
-  try {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    return await generateTitle(job);
-  } finally {
-    const next = titlesWaiting.shift();
-    if (next) next();
-    else titlesRunning--;
-  }
+export function queueTitle(job: TitleJob): Promise<string | undefined> {
+  return titleLimiter(() => generateTitle(job));
 }
 
 /** Returns the title set, or undefined when the user renamed the chat meanwhile (or it is gone). */
