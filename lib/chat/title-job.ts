@@ -65,8 +65,12 @@ const titleLimiter = createLimiter(TITLE_CONCURRENCY, TITLES_WAITING_MAX);
  * most TITLE_CONCURRENCY at a time, so that many replies ending together do not send a burst of title
  * requests to the gateway while other replies are still streaming.
  */
-export function queueTitle(job: TitleJob): Promise<string | undefined> {
-  return titleLimiter(() => generateTitle(job));
+export async function queueTitle(job: TitleJob): Promise<string | undefined> {
+  const ran = await titleLimiter(async () => ({ title: await generateTitle(job) }));
+  if (ran) return ran.title;
+  // Dropped from a full queue: the question names the chat, as after a failed title request.
+  const saved = await setAutoTitle(job.db, job.userId, job.conversationId, fallbackTitle(job.question));
+  return saved?.title;
 }
 
 /** Returns the title set, or undefined when the user renamed the chat meanwhile (or it is gone). */
