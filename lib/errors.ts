@@ -21,6 +21,12 @@ const SPECS = {
     "zh-CN": "请求格式不正确：{detail}",
     en: "The request is malformed: {detail}",
   },
+  uri_too_long: {
+    status: 414,
+    retryable: false,
+    "zh-CN": "请求地址过长（上限 {limit}），请缩短链接或搜索内容。",
+    en: "The request address is too long (limit {limit}). Shorten the link or the search.",
+  },
   body_too_large: {
     status: 413,
     retryable: false,

@@ -15,6 +15,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import v8 from "node:v8";
 import { clientAddress, parseTrustedProxies } from "./client-ip.mjs";
+import { refuseLongUrl } from "./request-guard.mjs";
 
 // V8 lets its heap grow to about 4× the live data before a full collection. Under 200 streams (~80 MB live) that
 // kept RSS climbing for ~90 s to ~460 MB, with 40–110 ms pauses; 1.5× settles at ~265 MB within ~50 s, collecting
@@ -51,6 +52,16 @@ const CHAT_PATH = "/api/chat";
 const chat = await loadChatHandler();
 
 const server = http.createServer((req, res) => {
+  const refused = refuseLongUrl(req.url);
+  if (refused) {
+    res.writeHead(refused.status, {
+      "content-type": "application/json",
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    });
+    res.end(refused.body);
+    return;
+  }
   // The sign-in limit counts per client IP: only the address we can vouch for reaches the app.
   req.headers["x-forwarded-for"] = clientAddress(
     req.socket.remoteAddress,
