@@ -1,4 +1,13 @@
-import { DefaultChatTransport } from "ai";
+import {
+  asSchema,
+  DefaultChatTransport,
+  JSONParseError,
+  TypeValidationError,
+  uiMessageChunkSchema,
+  type UIMessageChunk,
+} from "ai";
+import { createParser, type EventSourceMessage } from "eventsource-parser";
+import { z } from "zod";
 import type { ChatSettings, ChatUIMessage } from "@/lib/chat/types";
 
 /** Per-request fields the shell adds to the body useChat builds (see POST /api/chat). */
@@ -16,8 +25,138 @@ export interface TransportEvents {
   onReconnect?: (status: number) => void;
 }
 
+/**
+ * The hot chunks of a reply, exactly as lib/chat/ui-stream.ts writes them: a text or reasoning delta with nothing
+ * else. Anything with more fields (or any other chunk) is checked against the SDK's full chunk schema instead.
+ */
+const deltaChunkSchema = z.strictObject({
+  type: z.enum(["text-delta", "reasoning-delta"]),
+  id: z.string(),
+  delta: z.string(),
+});
+type DeltaChunk = z.infer<typeof deltaChunkSchema>;
+
+const fullChunkSchema = asSchema(uiMessageChunkSchema);
+
+/** JSON.parse that refuses what the SDK's own parser refuses: keys that would reach an object's prototype. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text, function (key, value: unknown) {
+      if (
+        key === "__proto__" ||
+        (key === "constructor" && value !== null && typeof value === "object" && Object.hasOwn(value, "prototype"))
+      ) {
+        throw new SyntaxError("Object contains forbidden prototype property");
+      }
+      return value;
+    });
+  } catch (cause) {
+    throw new JSONParseError({ text, cause });
+  }
+}
+
+/** Validates a chunk that is not a plain delta with the SDK's full schema; a bad one fails as it would in the SDK. */
+async function validateFull(text: string): Promise<UIMessageChunk> {
+  const value = parseJson(text);
+  const result = await fullChunkSchema.validate!(value);
+  if (!result.success) throw TypeValidationError.wrap({ value, cause: result.error });
+  return result.value;
+}
+
+/**
+ * The reply's bytes as AI SDK UI message chunks — what DefaultChatTransport's processResponseStream does (SSE parsed
+ * by eventsource-parser, each event's JSON checked against the UI message chunk schema, `[DONE]` skipped, a bad chunk
+ * fails the stream with the SDK's JSONParseError or TypeValidationError), in one stream stage instead of four:
+ *
+ * - the text and reasoning deltas that make up nearly every event are checked with a small synchronous schema
+ *   instead of the whole asynchronous chunk union (one promise less per event, and no union to walk);
+ * - consecutive deltas of the same part that arrive in one network read are merged into one chunk, so useChat
+ *   updates its message once for them (the text is the same, nothing is held back for later).
+ */
+export function parseUiMessageStream(stream: ReadableStream<Uint8Array>): ReadableStream<UIMessageChunk> {
+  const decoder = new TextDecoder();
+  let events: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (event) => events.push(event) });
+
+  async function emitSlow(
+    batch: EventSourceMessage[],
+    from: number,
+    controller: TransformStreamDefaultController<UIMessageChunk>,
+  ): Promise<void> {
+    // Order is kept: the chunk that needs the full (asynchronous) check goes out before anything after it.
+    controller.enqueue(await validateFull(batch[from]!.data));
+    return emit(batch, from + 1, controller);
+  }
+
+  function emit(
+    batch: EventSourceMessage[],
+    from: number,
+    controller: TransformStreamDefaultController<UIMessageChunk>,
+  ): Promise<void> | void {
+    let pending: DeltaChunk | undefined;
+    const flush = () => {
+      if (pending) controller.enqueue(pending);
+      pending = undefined;
+    };
+    for (let i = from; i < batch.length; i++) {
+      const { data } = batch[i]!;
+      if (data === "[DONE]") continue;
+      const value =
+        data.startsWith('{"type":"text-delta"') || data.startsWith('{"type":"reasoning-delta"')
+          ? tryJson(data)
+          : undefined;
+      const parsed = value === undefined ? undefined : deltaChunkSchema.safeParse(value);
+      if (!parsed?.success) {
+        flush();
+        return emitSlow(batch, i, controller);
+      }
+      const chunk = parsed.data;
+      if (pending && pending.type === chunk.type && pending.id === chunk.id) pending.delta += chunk.delta;
+      else {
+        flush();
+        pending = chunk;
+      }
+    }
+    flush();
+  }
+
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, UIMessageChunk>({
+      transform(bytes, controller) {
+        parser.feed(decoder.decode(bytes, { stream: true }));
+        if (events.length === 0) return;
+        const batch = events;
+        events = [];
+        return emit(batch, 0, controller);
+      },
+      flush(controller) {
+        // Bytes of a character cut at the very end; an unterminated last event is dropped, as the SDK does.
+        parser.feed(decoder.decode());
+        const batch = events;
+        events = [];
+        return emit(batch, 0, controller);
+      },
+    }),
+  );
+}
+
+/** JSON.parse for the hot path; undefined when the text is not JSON (the full path then reports it). */
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+class ChatTransport extends DefaultChatTransport<ChatUIMessage> {
+  protected override processResponseStream(stream: ReadableStream<Uint8Array>): ReadableStream<UIMessageChunk> {
+    return parseUiMessageStream(stream);
+  }
+}
+
 export function createTransport(events: TransportEvents = {}) {
-  return new DefaultChatTransport<ChatUIMessage>({
+  return new ChatTransport({
     api: "/api/chat",
     // The server keeps the conversation: the browser sends only what is new (the question, the
     // edited question, or the cut reply to continue) and says what to do with it.
