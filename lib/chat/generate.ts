@@ -70,7 +70,7 @@ const SDK_FINISH: Record<ChatFinishReason, FinishReason> = {
  * Node's own fetch for the gateway stream: Next replaces the global one with a wrapper (a tracing span, cache
  * bookkeeping for pages) that a streamed POST to the gateway never uses. A test's stub is used as it is.
  */
-function nodeFetch(): typeof fetch {
+export function nodeFetch(): typeof fetch {
   const global = globalThis.fetch as typeof fetch & { _nextOriginalFetch?: typeof fetch };
   return global._nextOriginalFetch ?? global;
 }

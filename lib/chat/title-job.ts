@@ -5,7 +5,7 @@ import { saveGatewayStatus } from "@/lib/db/queries/gateway-status";
 import { completeChat, type CompleteOptions } from "@/lib/gateway/complete";
 import type { WireChatRequest } from "@/lib/gateway/wire";
 import { recordUsage } from "@/lib/quota";
-import { toChatUsage } from "./generate";
+import { nodeFetch, toChatUsage } from "./generate";
 import { cleanTitle, fallbackTitle, titleLanguage, titleMessages } from "./title";
 
 // Names a new conversation after its first reply: one small non-streamed call to the gateway.
@@ -90,6 +90,8 @@ export async function generateTitle(job: TitleJob): Promise<string | undefined> 
     const completion = await (job.complete ?? completeChat)(request, {
       signal: new AbortController().signal,
       timeoutMs: 30_000,
+      // Node's own fetch, as for the reply's stream: Next's wrapper adds a tracing span and cache bookkeeping.
+      fetchImpl: nodeFetch(),
       ...job.options,
     });
     title = cleanTitle(completion.text, language);

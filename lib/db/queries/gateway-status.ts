@@ -1,6 +1,7 @@
 import "server-only";
 import type { RateInfo } from "@/lib/gateway/rate-info";
 import type { Db } from "../client";
+import { prepared, sqliteNow } from "./sqlite-now";
 
 // The latest rate-limit and credit headers the gateway sent (one row), for the admin status view.
 
@@ -10,6 +11,21 @@ export interface GatewayStatus extends RateInfo {
 }
 
 const ROW_ID = "gateway";
+
+/** SQLite: what Kysely builds for saveGatewayStatus. */
+const STATUS_COLUMNS = [
+  "rate_limit",
+  "rate_remaining",
+  "rate_reset_at",
+  "key_credits",
+  "org_credits",
+  "model",
+  "updated_at",
+] as const;
+const UPSERT_STATUS =
+  `insert into "gateway_status" ("id", ${STATUS_COLUMNS.map((c) => `"${c}"`).join(", ")}) ` +
+  `values (?, ${STATUS_COLUMNS.map(() => "?").join(", ")}) on conflict ("id") do update set ` +
+  STATUS_COLUMNS.map((c) => `"${c}" = excluded."${c}"`).join(", ");
 
 export async function saveGatewayStatus(
   db: Db,
@@ -25,6 +41,11 @@ export async function saveGatewayStatus(
     model: options.model ?? null,
     updated_at: options.now ?? Date.now(),
   };
+  const sqlite = sqliteNow(db);
+  if (sqlite) {
+    prepared(sqlite, UPSERT_STATUS).run(ROW_ID, ...STATUS_COLUMNS.map((c) => values[c]));
+    return;
+  }
   await db.kysely
     .insertInto("gateway_status")
     .values({ id: ROW_ID, ...values })

@@ -7,6 +7,7 @@ import type { Db } from "../client";
 import { createConversation, toConversation, type Conversation, type NewConversation } from "./conversations";
 import type { ConversationsTable, Database, MessageRole, MessageStatus, MessagesTable } from "../schema";
 import { parseJson } from "./json";
+import { prepared, sqliteNow } from "./sqlite-now";
 
 // Messages, always through their owner. A reply is stored while it streams (inserted as
 // 'streaming', its text rewritten as it grows, finalized with status, usage and finish reason), so
@@ -291,17 +292,14 @@ const SQL = {
   insertMessage:
     'insert into "messages" ("id", "conversation_id", "user_id", "seq", "role", "parts", "text", "status", ' +
     '"metadata", "created_at", "updated_at") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *',
+  // updateStreamingMessage and finalizeMessage (the same SQL Kysely builds for them).
+  updateStreaming:
+    'update "messages" set "parts" = ?, "text" = ?, "status" = \'streaming\', "updated_at" = ? ' +
+    'where "id" = ? and "user_id" = ? and "status" in (\'streaming\', \'interrupted\')',
+  finalize:
+    'update "messages" set "parts" = ?, "text" = ?, "status" = ?, "metadata" = ?, "updated_at" = ? ' +
+    'where "id" = ? and "user_id" = ?',
 };
-
-const statements = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
-
-function prepared(sqlite: SQLite.Database, sql: string): SQLite.Statement {
-  let cache = statements.get(sqlite);
-  if (!cache) statements.set(sqlite, (cache = new Map()));
-  let statement = cache.get(sql);
-  if (!statement) cache.set(sql, (statement = sqlite.prepare(sql)));
-  return statement;
-}
 
 /** Rolls the turn's transaction back: the chat it was to create exists already. */
 const CHAT_EXISTS = new Error("chat exists");
@@ -402,14 +400,14 @@ export async function updateStreamingMessage(
   id: string,
   input: { parts: MessagePart[]; now?: number },
 ): Promise<boolean> {
+  const parts = JSON.stringify(input.parts);
+  const text = partsText(input.parts);
+  const now = input.now ?? Date.now();
+  const sqlite = sqliteNow(db);
+  if (sqlite) return prepared(sqlite, SQL.updateStreaming).run(parts, text, now, id, userId).changes > 0;
   const result = await db.kysely
     .updateTable("messages")
-    .set({
-      parts: JSON.stringify(input.parts),
-      text: partsText(input.parts),
-      status: "streaming",
-      updated_at: input.now ?? Date.now(),
-    })
+    .set({ parts, text, status: "streaming", updated_at: now })
     .where("id", "=", id)
     .where("user_id", "=", userId)
     .where("status", "in", ["streaming", "interrupted"])
@@ -444,15 +442,16 @@ export async function finalizeMessage(
     now?: number;
   },
 ): Promise<boolean> {
+  const parts = JSON.stringify(input.parts);
+  const text = partsText(input.parts);
+  const metadata = JSON.stringify(input.metadata);
+  const now = input.now ?? Date.now();
+  const sqlite = sqliteNow(db);
+  if (sqlite)
+    return prepared(sqlite, SQL.finalize).run(parts, text, input.status, metadata, now, id, userId).changes > 0;
   const result = await db.kysely
     .updateTable("messages")
-    .set({
-      parts: JSON.stringify(input.parts),
-      text: partsText(input.parts),
-      status: input.status,
-      metadata: JSON.stringify(input.metadata),
-      updated_at: input.now ?? Date.now(),
-    })
+    .set({ parts, text, status: input.status, metadata, updated_at: now })
     .where("id", "=", id)
     .where("user_id", "=", userId)
     .executeTakeFirst();

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { ChatUsage } from "@/lib/chat/types";
 import type { Db } from "../client";
 import { shanghaiDay } from "../day";
+import { prepared, sqliteNow } from "./sqlite-now";
 
 // Token usage per reply, by Shanghai calendar day: what the quota counts and the admin report sums.
 
@@ -16,24 +17,48 @@ export interface UsageInput {
   at?: number;
 }
 
+/** SQLite: what Kysely builds for insertUsage. */
+const USAGE_COLUMNS = [
+  "id",
+  "user_id",
+  "conversation_id",
+  "message_id",
+  "model",
+  "prompt_tokens",
+  "completion_tokens",
+  "cached_tokens",
+  "total_tokens",
+  "created_at",
+  "day",
+] as const;
+const INSERT_USAGE =
+  `insert into "usage_records" (${USAGE_COLUMNS.map((c) => `"${c}"`).join(", ")}) ` +
+  `values (${USAGE_COLUMNS.map(() => "?").join(", ")}) on conflict ("message_id") do nothing`;
+
 export async function insertUsage(db: Db, input: UsageInput): Promise<void> {
   const at = input.at ?? Date.now();
   const { promptTokens, completionTokens, cachedTokens, totalTokens } = input.usage;
+  const row = {
+    id: randomUUID(),
+    user_id: input.userId,
+    conversation_id: input.conversationId ?? null,
+    message_id: input.messageId ?? null,
+    model: input.model,
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    cached_tokens: cachedTokens,
+    total_tokens: totalTokens || promptTokens + completionTokens,
+    created_at: at,
+    day: shanghaiDay(at),
+  };
+  const sqlite = sqliteNow(db);
+  if (sqlite) {
+    prepared(sqlite, INSERT_USAGE).run(USAGE_COLUMNS.map((c) => row[c]));
+    return;
+  }
   await db.kysely
     .insertInto("usage_records")
-    .values({
-      id: randomUUID(),
-      user_id: input.userId,
-      conversation_id: input.conversationId ?? null,
-      message_id: input.messageId ?? null,
-      model: input.model,
-      prompt_tokens: promptTokens,
-      completion_tokens: completionTokens,
-      cached_tokens: cachedTokens,
-      total_tokens: totalTokens || promptTokens + completionTokens,
-      created_at: at,
-      day: shanghaiDay(at),
-    })
+    .values(row)
     .onConflict((oc) => oc.column("message_id").doNothing())
     .execute();
 }

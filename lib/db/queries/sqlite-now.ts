@@ -1,0 +1,30 @@
+import "server-only";
+import type SQLite from "better-sqlite3";
+import type { Db } from "../client";
+
+// The hot writes of a streaming reply (its row rewritten about once a second, the final row, usage, the gateway
+// snapshot) run on SQLite as cached prepared statements, synchronously, instead of through Kysely: a Kysely query
+// compiles its SQL, prepares a statement and takes the connection's lock through a dozen promises, each one seen by
+// every promise hook in the process (Next's AsyncLocalStorage) — at 200 streams that was most of the database's CPU.
+
+const statements = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
+
+/** A statement prepared once per connection and SQL text. */
+export function prepared(sqlite: SQLite.Database, sql: string): SQLite.Statement {
+  let cache = statements.get(sqlite);
+  if (!cache) statements.set(sqlite, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) cache.set(sql, (statement = sqlite.prepare(sql)));
+  return statement;
+}
+
+/**
+ * SQLite's connection when one statement may run on it right now: no transaction is open on it. Kysely's only reason
+ * to hold its lock between statements is an open transaction (its statements run synchronously on this one thread),
+ * so a single statement run while none is open cannot land inside one. Undefined on PostgreSQL, and while a
+ * transaction is open (then the caller goes through Kysely, which waits for it).
+ */
+export function sqliteNow(db: Db): SQLite.Database | undefined {
+  const sqlite = db.sqlite;
+  return sqlite && !sqlite.inTransaction ? sqlite : undefined;
+}
