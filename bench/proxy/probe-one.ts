@@ -1,0 +1,202 @@
+// Diagnostic for the 1-stream figure: one stream at a time, alternating straight to the simulator and through the app
+// (npm start's server), N pairs. Per app request: client send → the simulator seeing the upstream request (its
+// Date.now), response headers, first token; and the paired difference. With CHAT_TIMING=1 in a build instrumented
+// by hand, the server's own marks print too.
+//   npx tsx bench/proxy/probe-one.ts [pairs=12] [ENV=value,…]   (PAUSE_MS=… between pairs)
+import { spawn } from "node:child_process";
+import http from "node:http";
+import { createServer } from "node:net";
+import path from "node:path";
+import { rmSync, mkdirSync } from "node:fs";
+import type { RecordedRequest } from "@/lib/simulator/script-types";
+import { createSimulator } from "@/lib/simulator/server";
+
+const root = process.cwd();
+const KEY = "sk-byts-bench-000000";
+const N = Number(process.argv[2] ?? 12);
+const extraEnv = Object.fromEntries(
+  (process.argv[3] ?? "")
+    .split(",")
+    .filter(Boolean)
+    .map((kv) => kv.split("=")),
+);
+const sim = await createSimulator({ port: 0, host: "127.0.0.1", keys: [KEY], tokensPerSecond: 60, log: false });
+const simBase = `http://127.0.0.1:${sim.port}`;
+const free = () =>
+  new Promise<number>((r) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => r(p));
+    });
+  });
+const port = await free();
+const origin = `http://127.0.0.1:${port}`;
+const out = path.join(root, "bench/.out/proxy");
+mkdirSync(out, { recursive: true });
+const db = path.join(out, "probe.db");
+for (const s of ["", "-wal", "-shm"]) rmSync(db + s, { force: true });
+const child = spawn(
+  process.execPath,
+  [
+    ...(process.env.PROBE_NODE_ARGS ?? "").split(" ").filter(Boolean),
+    "scripts/start.mjs",
+    "-p",
+    String(port),
+    "-H",
+    "127.0.0.1",
+  ],
+  {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      BYTESPIKE_API_KEY: KEY,
+      BYTESPIKE_BASE_URL: `${simBase}/v1`,
+      PORT: String(port),
+      DATABASE_URL: `file:${db}`,
+      BETTER_AUTH_URL: origin,
+      BETTER_AUTH_SECRET: "bench-only-secret-0123456789abcdef0123456789",
+      ADMIN_EMAIL: "bench@example.com",
+      ADMIN_PASSWORD: "bench-password-0001",
+      AUTH_SIGN_IN_PER_MINUTE: "10000",
+      QUOTA_MAX_CONCURRENT: "0",
+      QUOTA_TOKENS_PER_DAY: "0",
+      ...extraEnv,
+    },
+  },
+);
+process.on("exit", () => {
+  try {
+    process.kill(-child.pid!, "SIGKILL");
+  } catch {}
+});
+for (;;) {
+  try {
+    const r = await fetch(`${origin}/api/models`);
+    await r.arrayBuffer();
+    if (r.status < 500) break;
+  } catch {}
+  await new Promise((r) => setTimeout(r, 250));
+}
+const si = await fetch(`${origin}/api/auth/sign-in/email`, {
+  method: "POST",
+  headers: { "content-type": "application/json", origin },
+  body: JSON.stringify({ email: "bench@example.com", password: "bench-password-0001" }),
+});
+const cookie = si.headers
+  .getSetCookie()
+  .map((c) => c.split(";")[0])
+  .join("; ");
+const agent = new http.Agent({ keepAlive: true });
+const script = async (n: number) => {
+  await fetch(`${simBase}/__control/script`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      responses: [
+        {
+          kind: "stream",
+          reasoning: "用户想要一则网关升级公告。先说明升级时间",
+          text: "好的公告如下。",
+          chunkDelayMs: 40,
+          times: n,
+        },
+      ],
+    }),
+  });
+};
+function one(p: number, pth: string, headers: Record<string, string>, body: string, needle: RegExp) {
+  return new Promise<{ sent: number; head: number; first: number; end: number }>((resolve, reject) => {
+    const sent = Date.now();
+    const t0 = performance.now();
+    let head = 0,
+      first = 0;
+    let buf = "";
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port: p,
+        path: pth,
+        method: "POST",
+        agent,
+        headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        head = performance.now() - t0;
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => {
+          buf += c;
+          if (!first && needle.test(buf)) first = performance.now() - t0;
+        });
+        res.on("end", () => resolve({ sent, head, first, end: performance.now() - t0 }));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+const wire = JSON.stringify({
+  model: "glm-5-1",
+  stream: true,
+  user: "u",
+  messages: [{ role: "user", content: "请起草一则公告" }],
+});
+const app = (id: string) =>
+  JSON.stringify({
+    id,
+    model: "glm-5-1",
+    messages: [{ id: id + "-q", role: "user", parts: [{ type: "text", text: "请起草一则公告：下周起网关升级。" }] }],
+  });
+await script(1000);
+// warm-up
+for (let i = 0; i < 15; i++)
+  await one(port, "/api/chat", { cookie, origin }, app(`w${i}${Date.now()}`), /"type":"(text|reasoning)-delta"/);
+const d: number[] = [],
+  a: number[] = [],
+  up: number[] = [],
+  hd: number[] = [];
+for (let i = 0; i < N; i++) {
+  const r1 = await one(
+    sim.port,
+    "/v1/chat/completions?bench=direct",
+    { authorization: `Bearer ${KEY}` },
+    wire,
+    /"(reasoning_)?content":"[^"]/,
+  );
+  d.push(r1.first);
+  const before = Date.now();
+  const r2 = await one(
+    port,
+    "/api/chat",
+    { cookie, origin },
+    app(`p${i}${Date.now()}`),
+    /"type":"(text|reasoning)-delta"/,
+  );
+  a.push(r2.first);
+  hd.push(r2.head);
+  const reqs = (
+    (await (await fetch(`${simBase}/__control/requests`)).json()) as { requests: RecordedRequest[] }
+  ).requests.filter(
+    (q) => q.path === "/v1/chat/completions" && q.at >= before && (q.body as { stream?: boolean } | null)?.stream,
+  );
+  up.push(reqs[0] ? reqs[0].at - r2.sent : NaN);
+  if (process.env.PAUSE_MS) await new Promise((r) => setTimeout(r, Number(process.env.PAUSE_MS)));
+}
+const med = (x: number[]) => {
+  const s = [...x].sort((p, q) => p - q);
+  return s[Math.floor(s.length / 2)]!;
+};
+const f = (x: number[]) => x.map((v) => v.toFixed(1)).join(" ");
+console.log(
+  `direct ttft: ${f(d)}\napp ttft:    ${f(a)}\napp headers: ${f(hd)}\napp→upstream seen (ms): ${up.join(" ")}`,
+);
+console.log(
+  `median direct ${med(d).toFixed(1)}  app ${med(a).toFixed(1)}  added ${(med(a) - med(d)).toFixed(1)}  paired-diff median ${med(a.map((v, i) => v - d[i]!)).toFixed(1)}  upstream-seen median ${med(up)}`,
+);
+process.kill(-child.pid!, "SIGTERM");
+await sim.close();
+process.exit(0);
