@@ -899,6 +899,8 @@ async function main(): Promise<void> {
 
 /** The app's revision: HEAD, and whether app/ or lib/ had uncommitted changes when the benchmark ran. */
 function appRevision(): string {
+  // A copy of the tree outside git (helpers build and measure there) names the revision it was copied from.
+  if (process.env.BENCH_APP_REVISION) return process.env.BENCH_APP_REVISION;
   const git = (args: string[]) => spawnSync("git", args, { cwd: root, encoding: "utf8" }).stdout?.trim() ?? "";
   const head = git(["rev-parse", "--short=12", "HEAD"]) || "unknown";
   const dirty = git(["status", "--porcelain", "--", "app", "lib", "instrumentation.ts", "next.config.mjs"]) !== "";
