@@ -3,7 +3,6 @@ import type { ReactNode } from "react";
 import type { Element, Root } from "hast";
 import type { PluggableList } from "unified";
 import type { Components } from "react-markdown";
-import ReactMarkdown from "react-markdown";
 import { heal } from "@/lib/markdown/heal";
 import type { ListItems } from "@/lib/markdown/list-items";
 import { finishedList, listItems } from "@/lib/markdown/list-items";
@@ -13,6 +12,7 @@ import { safeUrl } from "@/lib/markdown/safe-url";
 import { isPlainParagraph, isPlainText, sentencePieces } from "@/lib/markdown/sentence-pieces";
 import { CodeBlock } from "./code-block";
 import { markdownComponents } from "./markdown-components";
+import { RenderMarkdown } from "./render-markdown";
 
 /** True inside the block that is still streaming: its code is not highlighted on every token. */
 export const StreamingBlockContext = createContext(false);
@@ -104,14 +104,14 @@ export const MarkdownBlock = memo(function MarkdownBlock({
   }
   return (
     <StreamingBlockContext value={streaming}>
-      <ReactMarkdown
+      <RenderMarkdown
         remarkPlugins={remarkPluginsFor(math)}
         rehypePlugins={rehypePluginsFor(math, leading, streaming)}
         components={markdownComponents}
         urlTransform={safeUrl}
       >
         {definitions + (streaming ? heal(source) : source)}
-      </ReactMarkdown>
+      </RenderMarkdown>
     </StreamingBlockContext>
   );
 });
@@ -132,14 +132,14 @@ const Sentence = memo(function Sentence({
   // Plain text (it starts with a letter, right after a cut) renders as itself: no parse.
   if (isPlainText(source)) return source.trimEnd();
   return (
-    <ReactMarkdown
+    <RenderMarkdown
       remarkPlugins={remarkPluginsFor(math)}
       rehypePlugins={rehypePluginsFor(math, false, !done)}
       components={sentenceComponents}
       urlTransform={safeUrl}
     >
       {source}
-    </ReactMarkdown>
+    </RenderMarkdown>
   );
 });
 
@@ -173,14 +173,14 @@ const ListItem = memo(function ListItem({
   done: boolean;
 }) {
   return (
-    <ReactMarkdown
+    <RenderMarkdown
       remarkPlugins={remarkPluginsFor(math)}
       rehypePlugins={itemPluginsFor(rehypePluginsFor(math, false, !done))}
       components={markdownComponents}
       urlTransform={safeUrl}
     >
       {definitions + source}
-    </ReactMarkdown>
+    </RenderMarkdown>
   );
 });
 

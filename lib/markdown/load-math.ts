@@ -1,3 +1,4 @@
+import { startTypesetter } from "./formulas";
 import type { MathPlugins } from "./plugins";
 
 let pending: Promise<MathPlugins> | undefined;
@@ -16,14 +17,16 @@ export function onMathLoaded(listener: () => void): () => void {
 }
 
 /**
- * Loads remark-math, rehype-katex's transform with a per-formula cache (and KaTeX) and KaTeX's stylesheet, once, the first time a
- * message contains math; messages without math never download them.
+ * Loads remark-math, rehype-katex's transform with a per-formula cache, KaTeX's stylesheet and KaTeX itself (in a
+ * worker in the browser, see formulas.ts), once, the first time a message contains math; messages without math never
+ * download them.
  */
 export function loadMath(): Promise<MathPlugins> {
   pending ??= Promise.all([
     import("remark-math"),
     import("./rehype-katex-cached"),
     import("katex/dist/katex.min.css"),
+    startTypesetter(),
   ]).then(([{ default: remarkMath }, { default: rehypeKatex }]) => {
     loaded = {
       remark: [remarkMath],

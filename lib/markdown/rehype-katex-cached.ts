@@ -1,54 +1,26 @@
-import type { ElementContent, Root } from "hast";
-import { fromHtmlIsomorphic } from "hast-util-from-html-isomorphic";
-import { toText } from "hast-util-to-text";
-import type { KatexOptions } from "katex";
-import katex from "katex";
-import { SKIP, visitParents } from "unist-util-visit-parents";
+import type { Element, Root } from "hast";
 import type { VFile } from "vfile";
+import { toText } from "hast-util-to-text";
+import { SKIP, visitParents } from "unist-util-visit-parents";
+import type { TypesetOptions } from "./katex-here";
+import { formulaKey, typesetFormula } from "./formulas";
 
-export type Options = Omit<KatexOptions, "displayMode" | "throwOnError">;
+export type Options = TypesetOptions;
 
-// Typeset formulas by mode, options and source. The streaming tail is parsed again every frame; without this each
-// of its formulas would be typeset and its HTML parsed back into a tree every time.
-const cache = new Map<string, ElementContent[]>();
-const CACHE_SIZE = 1000;
-
-function typeset(value: string, displayMode: boolean, settings: Options, file: VFile, place: unknown) {
-  let result: ElementContent[] | string;
-  try {
-    result = katex.renderToString(value, { ...settings, displayMode, throwOnError: true });
-  } catch (error) {
-    const cause = error as Error;
-    file.message("Could not render math with KaTeX", {
-      cause,
-      place: place as never,
-      ruleId: cause.name.toLowerCase(),
-      source: "rehype-katex",
-    });
-    try {
-      result = katex.renderToString(value, { ...settings, displayMode, strict: "ignore", throwOnError: false });
-    } catch {
-      result = [
-        {
-          type: "element",
-          tagName: "span",
-          properties: {
-            className: ["katex-error"],
-            style: "color:" + (settings.errorColor || "#cc0000"),
-            title: String(error),
-          },
-          children: [{ type: "text", value }],
-        },
-      ];
-    }
-  }
-  if (typeof result === "string") result = fromHtmlIsomorphic(result, { fragment: true }).children as ElementContent[];
-  return result;
+/** What a formula shows until the worker has typeset it: its source, muted (display formulas on a line of their own). */
+function pending(value: string, displayMode: boolean): Element {
+  return {
+    type: "element",
+    tagName: "span",
+    properties: { className: displayMode ? ["katex-pending", "katex-pending-display"] : ["katex-pending"] },
+    children: [{ type: "text", value }],
+  };
 }
 
 /**
- * rehype-katex 7 (same elements, same output), with each formula's typeset tree cached: a copy is spliced into the
- * tree, so later plugins and renders never see a shared node.
+ * rehype-katex 7 (same elements, same output), with each formula typeset once (lib/markdown/formulas.ts: cached, and
+ * in the browser typeset in a worker): a copy is spliced into the tree, so later plugins and renders never see a
+ * shared node. KaTeX itself is not imported here.
  */
 export default function rehypeKatexCached(options?: Options | null) {
   const settings = options || {};
@@ -78,18 +50,17 @@ export default function rehypeKatexCached(options?: Options | null) {
       if (!parent) return;
 
       const value = toText(scope, { whitespace: "pre" });
-      const key = `${prefix}\u0000${displayMode}\u0000${value}`;
-      let result = cache.get(key);
-      if (result) {
-        cache.delete(key);
-      } else {
-        result = typeset(value, displayMode, settings, file, element.position);
-        if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      const result = typesetFormula(formulaKey(prefix, displayMode, value), value, displayMode, settings);
+      if (result?.error !== undefined) {
+        // As rehype-katex reports it (the formula still renders, leniently or as an error span).
+        file.message("Could not render math with KaTeX", {
+          place: element.position,
+          ruleId: "parseerror",
+          source: "rehype-katex",
+        });
       }
-      cache.set(key, result);
-
       const index = parent.children.indexOf(scope);
-      parent.children.splice(index, 1, ...structuredClone(result));
+      parent.children.splice(index, 1, ...(result ? structuredClone(result.tree) : [pending(value, displayMode)]));
       return SKIP;
     });
   };

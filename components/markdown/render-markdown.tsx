@@ -1,0 +1,19 @@
+import type { Options } from "react-markdown";
+import ReactMarkdown from "react-markdown";
+import { useCallback, useSyncExternalStore } from "react";
+import { collectFormulas, formulasReady, onFormulas } from "@/lib/markdown/formulas";
+
+const never = () => () => {};
+const ready = () => true;
+
+/**
+ * react-markdown's synchronous render, called in this component's own render so that the formulas it could not show
+ * yet (KaTeX still typesetting them in its worker) are known: the component renders again once all of them are in.
+ */
+export function RenderMarkdown(props: Options) {
+  const [element, keys] = collectFormulas(() => ReactMarkdown(props));
+  const joined = keys.join("\u0001");
+  const subscribe = useCallback((listener: () => void) => (joined ? onFormulas(listener) : never()), [joined]);
+  useSyncExternalStore(subscribe, () => formulasReady(keys), ready);
+  return element;
+}
