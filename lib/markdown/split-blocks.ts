@@ -20,6 +20,12 @@ export type SplitState = {
   math: boolean;
   final: boolean;
   definitionMap: ReadonlyMap<string, Definition>;
+  /**
+   * For a final split: the streaming split it was made from. Its settled blocks hold for any longer text, so a final
+   * text that grows again (a stale final render followed by the last update, or Continue) is split from there
+   * instead of from the start.
+   */
+  base?: SplitState;
 };
 
 export type SplitOptions = {
@@ -73,8 +79,10 @@ function holdOffset(text: string, math: boolean): number {
 export function advance(previous: SplitState | undefined, text: string, options: SplitOptions): SplitState {
   // A final split settled everything; if the text grows again (Continue), its last block may not be done.
   const reopened = previous?.final && (!options.final || text !== previous.settledText);
-  const reuse = previous && !reopened && text.startsWith(previous.settledText) && (previous.math || !options.math);
-  const state = reuse ? previous : initial(options.math);
+  const usable = (s: SplitState | undefined): s is SplitState =>
+    s !== undefined && text.startsWith(s.settledText) && (s.math || !options.math);
+  const start = reopened ? previous?.base : previous;
+  const state = usable(start) ? start : initial(options.math);
   const settledEnd = state.settledText.length;
   const limit = options.final ? text.length : text.lastIndexOf("\n") + 1;
   const sameScan = state.math === options.math && state.final === options.final && limit <= state.scannedTo;
@@ -119,5 +127,6 @@ export function advance(previous: SplitState | undefined, text: string, options:
     math: options.math,
     final: options.final,
     definitionMap,
+    ...(options.final ? { base: state.final ? state.base : state } : {}),
   };
 }
