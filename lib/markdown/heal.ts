@@ -1,8 +1,8 @@
 import remend from "remend";
 
 /**
- * Makes a half-received tail displayable: closes unfinished emphasis, code, links, math (remend),
- * completes a table's delimiter row as it is typed and hides a header row that has none yet.
+ * Makes a half-received tail displayable: closes unfinished emphasis, code, links, math (remend), and shows a
+ * table from its header row on (supplying the delimiter row until it is typed, completing it while it is).
  * Only the streaming tail is healed; the final text is always rendered as it is.
  */
 export function heal(text: string): string {
@@ -41,7 +41,13 @@ function healTable(text: string): string {
     const row = cells(previous).map((_, i) => (DELIMITER_CELL.test(typed[i] ?? "") ? typed[i] : "---"));
     return `${before}| ${row.join(" | ")} |`;
   }
-  // A first row without a delimiter row below it would show as a paragraph of pipes: hold it back.
-  if (!ROW.test(previous)) return before;
+  if (!ROW.test(previous)) {
+    // A header row being typed (no delimiter row yet): shown as the header of a table, its delimiter row supplied,
+    // so the text appears as it comes instead of waiting for the delimiter row. Until a cell has text it is held
+    // back (it would show as an empty table, or as a paragraph of pipes).
+    const header = cells(last);
+    if (header.every((cell) => cell === "")) return before;
+    return `${body}\n| ${header.map(() => "---").join(" | ")} |`;
+  }
   return text;
 }
