@@ -14,13 +14,13 @@ import { ChatDropZone } from "./attachments/chat-drop-zone";
 import { ChatHeader } from "./chat-header";
 import type { ChatDialog, ChatState } from "./chat-context";
 import { ChatStateContext, createChatStore } from "./chat-context";
-import type * as ChatEngineModule from "./chat-engine";
-import type { ChatEngineProps, ChatEngineState } from "./chat-engine";
+import type { ChatEngineProps } from "./chat-engine";
 import type { ChatRequestExtras } from "./chat-transport";
 import type { ComposerHandle } from "./composer";
 import { Composer } from "./composer";
 import { DemoBanner } from "./demo-banner";
 import { EmptyState } from "./empty-state";
+import { useEngineLoader } from "./engine-loader";
 import { JumpToLatest } from "./jump-to-latest";
 import { MessageList } from "./message-list";
 import type { MessageEnding } from "./message-status";
@@ -80,44 +80,6 @@ function bindActions(latest: { readonly current: ChatActions | undefined }): Cha
 
 const STREAM_UPDATE_MS = 50;
 
-type EngineModule = typeof ChatEngineModule;
-let engineModule: Promise<EngineModule> | undefined;
-
-/**
- * The chat engine (useChat, its transport, Zod and the AI SDK's core: ~100 kB gzip) is not in the page's first
- * load: it is imported once the browser is idle after the first paint, or at once when the reader acts before then.
- * One import per page; a failed one (the network, a deploy that replaced the chunk) is tried again on the next call.
- */
-export function loadChatEngine(): Promise<EngineModule> {
-  engineModule ??= import("./chat-engine").catch((error: unknown) => {
-    engineModule = undefined;
-    throw error;
-  });
-  return engineModule;
-}
-
-/** After the first paint, when the browser has nothing else to do (at the latest after two seconds). */
-function whenIdle(run: () => void): () => void {
-  if (typeof window.requestIdleCallback === "function") {
-    const handle = window.requestIdleCallback(run, { timeout: 2000 });
-    return () => window.cancelIdleCallback(handle);
-  }
-  const handle = window.setTimeout(run, 200);
-  return () => window.clearTimeout(handle);
-}
-
-/**
- * An action the reader took before the engine arrived: it runs, once, as soon as the engine is there. A question
- * shows at once (with the id it is sent with), and the chat counts as busy meanwhile.
- */
-interface PendingAction {
-  run: (engine: ChatEngineState) => void;
-  /** The question being sent, shown while it waits. */
-  message?: ChatUIMessage;
-  /** The engine could not be loaded: the question stays, with an error and Retry. */
-  failed?: boolean;
-}
-
 /** Asks the server to end the generation: it belongs to the server and outlives this request. */
 function requestServerStop(chatId: string) {
   fetch(`/api/chat/${encodeURIComponent(chatId)}/stop`, { method: "POST", keepalive: true }).catch(() => {
@@ -156,11 +118,9 @@ export function ChatShell({
   const queryClient = useQueryClient();
   // Until the reconnect request answers, a reply the page loaded mid-way counts as streaming.
   const [resuming, setResuming] = useState(resume);
-  // The engine module once loaded, and the state its useChat reports (null until it has mounted).
-  const [Engine, setEngine] = useState<EngineModule["ChatEngine"] | null>(null);
-  const [engine, setEngineState] = useState<ChatEngineState | null>(null);
-  const [pending, setPending] = useState<PendingAction | null>(null);
-  const started = useRef<PendingAction | null>(null);
+  // The engine, loaded after the first paint, and what the reader asked of it before it was there.
+  const loader = useEngineLoader(resume);
+  const { Engine, engine, pending, withEngine } = loader;
   // Whether the engine re-attaches to a running reply when it starts (not if the reader stopped it meanwhile).
   const [resumeEngine, setResumeEngine] = useState(resume);
   // Before the engine, the conversation is the stored one (the context budget may drop its oldest turns).
@@ -185,44 +145,17 @@ export function ChatShell({
     void queryClient.invalidateQueries({ queryKey: conversationKeys.all });
   };
 
-  const startEngine = useCallback(() => {
-    loadChatEngine().then(
-      (module) => setEngine(() => module.ChatEngine),
-      () => setPending((previous) => previous && { ...previous, failed: true }),
-    );
-  }, []);
-  // A reply still running is followed at once; otherwise the engine loads when the browser is idle.
-  useEffect(() => {
-    if (!resume) return whenIdle(startEngine);
-    startEngine();
-  }, [resume, startEngine]);
-  const retryEngine = () => {
-    setPending((previous) => previous && { ...previous, failed: false });
-    startEngine();
-  };
-  /** Runs an action now, or once the engine is there (loading it at once). */
-  const withEngine = (run: PendingAction["run"], message?: ChatUIMessage) => {
-    if (engine) return run(engine);
-    setPending({ run, message });
-    startEngine();
-  };
-  /** The engine's state, before the browser paints; its first one runs what the reader did meanwhile, once. */
-  const onEngineChange = (next: ChatEngineState) => {
-    setEngineState(next);
-    // (React's strict mode runs a new component's effects twice in development: the action still runs once.)
-    if (!pending || pending.failed || started.current === pending) return;
-    started.current = pending;
-    setPending(null);
-    pending.run(next);
-  };
+  const retryEngine = loader.retry;
   const onReconnect = useCallback(() => setResuming(false), []);
 
-  const chatStatus = engine?.status ?? (pending?.failed ? "error" : pending ? "submitted" : "ready");
+  // An action waiting for the engine (or for its own task) counts as sent.
+  const chatStatus = pending ? (pending.failed ? "error" : "submitted") : (engine?.status ?? "ready");
   const engineMessages = engine?.messages;
   const pendingMessage = pending?.message;
   const messages = useMemo(() => {
     const current = engineMessages ?? baseMessages;
-    return pendingMessage ? [...current, pendingMessage] : current;
+    // (Once sent, the question is the engine's own.)
+    return pendingMessage && !current.some((m) => m.id === pendingMessage.id) ? [...current, pendingMessage] : current;
   }, [engineMessages, baseMessages, pendingMessage]);
   const engineSetMessages = engine?.setMessages;
   const setMessages = useCallback(
@@ -276,7 +209,7 @@ export function ChatShell({
     setResuming(false);
     if (pending) {
       // Nothing was sent yet: the question goes back to the composer instead.
-      setPending(null);
+      loader.cancel();
       const text = pending.message?.parts.find((part) => part.type === "text")?.text;
       if (text) composerRef.current?.fill(text);
       return;
@@ -341,11 +274,14 @@ export function ChatShell({
       );
     },
     newChat: () => {
-      // The reply keeps running on the server (only Stop ends it); this page just stops listening.
-      if (isBusy && engine) void engine.stop();
       setDialog(null);
       // A fresh id in the address: the router renders a new page (and a new chat) every time.
-      router.push(`/new?id=${randomId()}`);
+      const go = () => router.push(`/new?id=${randomId()}`);
+      // A question still waiting for the engine is sent first (its reply then runs on the server like any other).
+      if (loader.after(go)) return;
+      // The reply keeps running on the server (only Stop ends it); this page just stops listening.
+      if (isBusy && engine) void engine.stop();
+      go();
     },
     openDialog: setDialog,
   };
@@ -416,7 +352,7 @@ export function ChatShell({
             throttle={STREAM_UPDATE_MS}
             onFinish={onFinish}
             onReconnect={onReconnect}
-            onChange={onEngineChange}
+            onChange={loader.onEngineChange}
           />
         )}
         <Settings open={dialog === "settings"} onClose={closeDialog} />
