@@ -19,7 +19,7 @@ import { buildPages, buildProbe } from "./build-pages";
 import { buildCorpus } from "./corpus";
 import { measureVariant, type VariantResult } from "./measure";
 import { startProfile, stopProfile, type ProfileSummary } from "./profile";
-import { startTrace, stopTrace, type TraceRow } from "./trace";
+import { startTrace, stopTrace, type LongTask, type TraceRow } from "./trace";
 import { profileLines, table, targetLines, targets, writeSection } from "./report";
 import { appProxy, pagesServer, type FrontDoor } from "./serve";
 
@@ -123,6 +123,9 @@ async function benchmark(): Promise<void> {
   );
 
   const app = prepareApp(repo, appDir, { worktree: flag("worktree"), rebuild: flag("rebuild") });
+  // --build-only: prepare (and build) the app copy, nothing else — so the build can run under a shared CPU lock and
+  // the measurement alone under an exclusive one.
+  if (flag("build-only")) return;
   const messageSource = readFileSync(join(app.dir, "components/chat/message.tsx"), "utf8");
   const rendererWired = /components\/markdown/.test(messageSource);
   log(`app source ${app.source}; markdown renderer wired into message.tsx: ${rendererWired ? "yes" : "no"}`);
@@ -239,7 +242,7 @@ async function benchmark(): Promise<void> {
     }
 
     // --trace[=key]: one more run under a CDP trace, for the main thread's time per event kind.
-    let traced: { name: string; rows: TraceRow[]; busyMs: number } | undefined;
+    let traced: { name: string; rows: TraceRow[]; busyMs: number; longTasks: LongTask[] } | undefined;
     const tracedVariant = traceTarget ? (variants.find((v) => v.key === traceTarget) ?? variants[0]) : undefined;
     if (tracedVariant) {
       await run(tracedVariant, undefined, {
@@ -255,6 +258,11 @@ async function benchmark(): Promise<void> {
         for (const r of traced.rows.slice(0, 18)) {
           console.log(`  ${(r.ms / 1000).toFixed(2).padStart(7)} s  ${String(r.count).padStart(7)}×  ${r.name}`);
         }
+        console.log(`${traced.name}: main-thread tasks over 50 ms (seconds from Enter; self ms inside):`);
+        for (const t of traced.longTasks) {
+          const parts = t.top.map((p) => `${p.what} ${Math.round(p.ms)}`).join("; ");
+          console.log(`  ${(t.at / 1000).toFixed(2).padStart(7)} s  ${Math.round(t.ms)} ms — ${parts}`);
+        }
       }
     }
 
@@ -263,6 +271,16 @@ async function benchmark(): Promise<void> {
     if (results.length) console.log(`\n${tableText}\n`);
     if (targetList.length) console.log(`${targetLines(targetList)}\n`);
     if (profile) console.log(`${profiled?.name} profile:\n${profileLines(profile, 20)}\n`);
+    if (profile?.spans?.length) {
+      console.log(`${profiled?.name}: busy stretches over 50 ms (ms from Enter; self, then through):`);
+      for (const s of profile.spans) {
+        const self = s.top.map((x) => `${x.what} ${Math.round(x.ms)}`).join("; ");
+        const through = s.inclusive.map((x) => `${x.what} ${Math.round(x.ms)}`).join("; ");
+        console.log(
+          `  ${(s.at / 1000).toFixed(2).padStart(7)} s ${Math.round(s.ms)} ms\n    self: ${self}\n    through: ${through}`,
+        );
+      }
+    }
     const oursResult = results.find((r) => r.name === OURS);
     if (oursResult?.worstFrames.length) {
       console.log(`${OURS}: longest-blocking frames (LoAF script attribution):`);
