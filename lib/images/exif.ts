@@ -45,6 +45,20 @@ function orientationSegment(orientation: number): Uint8Array {
 }
 
 /**
+ * What goes in front of an untagged JPEG's bytes after its own SOI (`[prefix, jpeg.slice(2)]`) to tag it:
+ * SOI, then the Orientation-only EXIF block, where the EXIF standard puts APP1 (any JFIF APP0 follows it,
+ * which libjpeg, sharp and browsers all accept). Lets a Blob be tagged without reading any of it back.
+ */
+export function orientationPrefix(orientation: number): Uint8Array<ArrayBuffer> {
+  if (!Number.isInteger(orientation) || orientation < 2 || orientation > 8) throw new RangeError("orientation 2–8");
+  const segment = orientationSegment(orientation);
+  const out = new Uint8Array(2 + segment.length);
+  out.set([0xff, 0xd8], 0);
+  out.set(segment, 2);
+  return out;
+}
+
+/**
  * Inserts an Orientation-only EXIF block into a JPEG that has none (as a canvas encoder writes it):
  * after SOI and a JFIF APP0 if present. Orientation 1 needs no block; the input is returned as is.
  */

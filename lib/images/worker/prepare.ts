@@ -1,7 +1,7 @@
 // The browser side of an image's way to the model, run inside a Web Worker so the page never stutters:
 // sniff → keep the original, or decode with EXIF orientation (shrinking while decoding) → encode JPEG or PNG;
 // plus a small preview. Decisions live in prepare-plan.ts; this file only drives the browser APIs.
-import { withOrientation } from "../exif";
+import { orientationPrefix } from "../exif";
 import { fitWithin, GATEWAY_MAX_IMAGE_BYTES } from "../limits";
 import {
   alphaMatters,
@@ -152,37 +152,20 @@ async function encodeOpaque(
     bitmap.close();
     return null;
   }
-  // The preview first: the transfer below hands the bitmap over for good.
-  const thumb = await thumbOf(bitmap, false);
   renderer.transferFromImageBitmap(bitmap);
   const encoded = await encodeJpeg(canvas, limit);
   if (!encoded) return fail("too_big");
-  const { jpeg, header } = await tagged(encoded, mode === "stored" ? orientation : 1);
-  // Whatever the engine did, what we send must show at the target size.
-  const shown = header && orientedSize(header);
-  if (!shown || shown.width !== target.width || shown.height !== target.height) return null;
-  return { ok: true, blob: jpeg, mime: "image/jpeg", ...target, reencoded: true, thumb };
-}
-
-/** Enough of an encoder's JPEG to reach its frame header (JFIF, an ICC profile and the tables come first). */
-const ENCODED_HEAD_BYTES = 16 * 1024;
-
-/**
- * The encoder's JPEG with an Orientation-only EXIF block, and its header as the server will read it. Only
- * the head is read back and rewritten; the rest of the new Blob refers to the encoder's own (no copy of
- * the picture through the worker).
- */
-async function tagged(jpeg: Blob, orientation: number): Promise<{ jpeg: Blob; header: ImageHeader | null }> {
-  let head = new Uint8Array(await jpeg.slice(0, ENCODED_HEAD_BYTES).arrayBuffer());
-  let rest = jpeg.slice(head.length);
-  if (!readImageHeader(head) && head.length < jpeg.size) {
-    // An unusually long preamble: read it all.
-    head = new Uint8Array(await jpeg.arrayBuffer());
-    rest = new Blob([]);
-  }
-  if (orientation === 1) return { jpeg, header: readImageHeader(head) };
-  const taggedHead = withOrientation(head, orientation) as Uint8Array<ArrayBuffer>;
-  return { jpeg: new Blob([taggedHead, rest], { type: "image/jpeg" }), header: readImageHeader(taggedHead) };
+  // The encoder wrote the bitmap the way the probe measured for this path (stored pixels, or turned
+  // upright; the probe checks the output's size and which way up it is), so nothing is read back: tagging
+  // is a new Blob of the prefix and the encoder's own bytes after its SOI, no bytes pass through the worker.
+  const jpeg =
+    mode === "stored" && orientation !== 1
+      ? new Blob([orientationPrefix(orientation), encoded.slice(2)], { type: "image/jpeg" })
+      : encoded;
+  // The preview is the output itself: the composer shows it with an <img>, which the browser decodes off
+  // the page's main thread at the size shown (a JPEG at 1/8 scale) and turns upright by its EXIF tag. A
+  // separate preview would cost this worker ~9 ms before the result could go out.
+  return { ok: true, blob: jpeg, mime: "image/jpeg", ...target, reencoded: true, thumb: jpeg };
 }
 
 /**
