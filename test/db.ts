@@ -69,3 +69,15 @@ export async function createTestUser(
   });
   return user.id;
 }
+
+/** A fresh database with two staff accounts, for suites that check one user cannot reach the other's data. */
+export async function openTwoUserDatabase(
+  dialect: TestDialect,
+): Promise<{ t: TestDatabase; alice: string; bob: string }> {
+  const t = await openTestDatabase(dialect);
+  return {
+    t,
+    alice: await createTestUser(t, "alice@example.com"),
+    bob: await createTestUser(t, "bob@example.com"),
+  };
+}

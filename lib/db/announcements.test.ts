@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
-import { createTestUser, DIALECTS, openTestDatabase, type TestDatabase } from "@/test/db";
+import { DIALECTS, openTwoUserDatabase, type TestDatabase } from "@/test/db";
 import { stopPgCluster } from "@/test/pg-cluster";
 import {
   addAnnouncementVersion,
@@ -17,15 +17,8 @@ import { startReplyWriter } from "./reply-writer";
 afterAll(stopPgCluster);
 
 describe.each(DIALECTS)("announcements on %s", (dialect) => {
-  let t: TestDatabase;
-  let alice: string;
-  let bob: string;
-
-  beforeAll(async () => {
-    t = await openTestDatabase(dialect);
-    alice = await createTestUser(t, "alice@example.com");
-    bob = await createTestUser(t, "bob@example.com");
-  }, 60_000);
+  let t: TestDatabase, alice: string, bob: string;
+  beforeAll(async () => ({ t, alice, bob } = await openTwoUserDatabase(dialect)), 60_000);
   afterAll(() => t?.cleanup());
 
   it("keeps every version in order, the newest title on the announcement", async () => {

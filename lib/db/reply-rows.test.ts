@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestUser, DIALECTS, openTestDatabase, type TestDatabase } from "@/test/db";
+import { DIALECTS, openTwoUserDatabase, type TestDatabase } from "@/test/db";
 import { stopPgCluster } from "@/test/pg-cluster";
 import { ensureConversation } from "./queries/conversations";
 import { getGatewayStatus, saveGatewayStatus } from "./queries/gateway-status";
@@ -16,15 +16,8 @@ const text = (t: string) => [{ type: "text" as const, text: t }];
 const usage = { promptTokens: 10, completionTokens: 5, cachedTokens: 2, totalTokens: 15 };
 
 describe.each(DIALECTS)("a reply's writes on %s", (dialect) => {
-  let t: TestDatabase;
-  let alice: string;
-  let bob: string;
-
-  beforeAll(async () => {
-    t = await openTestDatabase(dialect);
-    alice = await createTestUser(t, "alice@example.com");
-    bob = await createTestUser(t, "bob@example.com");
-  }, 60_000);
+  let t: TestDatabase, alice: string, bob: string;
+  beforeAll(async () => ({ t, alice, bob } = await openTwoUserDatabase(dialect)), 60_000);
   afterAll(() => t?.cleanup());
 
   async function reply(id: string) {

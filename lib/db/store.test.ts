@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
-import { createTestUser, DIALECTS, openTestDatabase, testTarget, type TestDatabase } from "@/test/db";
+import { DIALECTS, openTwoUserDatabase, testTarget, type TestDatabase } from "@/test/db";
 import { stopPgCluster } from "@/test/pg-cluster";
 import { prepareDatabase } from "./index";
 import { migrateDatabase } from "./migrate";
@@ -62,15 +62,8 @@ async function expectNotFound(promise: Promise<unknown>): Promise<void> {
 }
 
 describe.each(DIALECTS)("storage on %s", (dialect) => {
-  let t: TestDatabase;
-  let alice: string;
-  let bob: string;
-
-  beforeAll(async () => {
-    t = await openTestDatabase(dialect);
-    alice = await createTestUser(t, "alice@example.com");
-    bob = await createTestUser(t, "bob@example.com");
-  }, 60_000);
+  let t: TestDatabase, alice: string, bob: string;
+  beforeAll(async () => ({ t, alice, bob } = await openTwoUserDatabase(dialect)), 60_000);
   afterAll(() => t?.cleanup());
 
   describe("migrations", () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
-import { createTestUser, DIALECTS, openTestDatabase, type TestDatabase } from "@/test/db";
+import { DIALECTS, openTwoUserDatabase, type TestDatabase } from "@/test/db";
 import { stopPgCluster } from "@/test/pg-cluster";
 import { ensureConversation, getConversation } from "./queries/conversations";
 import { appendTurnMessages, appendUserMessage, countStreamingReplies, listMessages } from "./queries/messages";
@@ -12,15 +12,8 @@ afterAll(stopPgCluster);
 const text = (t: string) => [{ type: "text" as const, text: t }];
 
 describe.each(DIALECTS)("a turn's rows on %s", (dialect) => {
-  let t: TestDatabase;
-  let alice: string;
-  let bob: string;
-
-  beforeAll(async () => {
-    t = await openTestDatabase(dialect);
-    alice = await createTestUser(t, "alice@example.com");
-    bob = await createTestUser(t, "bob@example.com");
-  }, 60_000);
+  let t: TestDatabase, alice: string, bob: string;
+  beforeAll(async () => ({ t, alice, bob } = await openTwoUserDatabase(dialect)), 60_000);
   afterAll(() => t?.cleanup());
 
   it("stores the question, then the reply as streaming, with consecutive seqs", async () => {
