@@ -209,7 +209,8 @@ function writeSection(heading: string, body: string): void {
   if (start === -1) {
     next = [...current.replace(/\s*$/, "").split("\n"), "", ...section];
   } else {
-    let end = lines.findIndex((l, i) => i > start && /^## /.test(l));
+    // The section ends at the next heading or at the next section's marker (other benchmarks mark theirs).
+    let end = lines.findIndex((l, i) => i > start && /^(## |<!-- bench:)/.test(l));
     if (end === -1) end = lines.length;
     next = [...lines.slice(0, start), ...section, ...lines.slice(end)];
   }
