@@ -17,13 +17,13 @@ export function onMathLoaded(listener: () => void): () => void {
 }
 
 /**
- * Loads remark-math, rehype-katex's transform with a per-formula cache, KaTeX's stylesheet and KaTeX itself (in a
- * worker in the browser, see formulas.ts), once, the first time a message contains math; messages without math never
- * download them.
+ * Loads remark-math (with Pandoc's rule for `$…$`, see remark-math-pandoc.ts), rehype-katex's transform with a
+ * per-formula cache, KaTeX's stylesheet and KaTeX itself (in a worker in the browser, see formulas.ts), once, the
+ * first time a message contains math; messages without math never download them.
  */
 export function loadMath(): Promise<MathPlugins> {
   pending ??= Promise.all([
-    import("remark-math"),
+    import("./remark-math-pandoc"),
     import("./rehype-katex-cached"),
     import("katex/dist/katex.min.css"),
     startTypesetter(),

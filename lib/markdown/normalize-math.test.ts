@@ -5,6 +5,7 @@ import { createMathNormalizer, normalizeMath } from "./normalize-math";
 describe("normalizeMath", () => {
   it.each([
     ["inline \\(a+b\\) here", "inline $a+b$ here"],
+    ["spaced \\( a+b \\) here", "spaced $a+b$ here"],
     ["\\[\nx^2\n\\]", "$$\nx^2\n$$"],
     ["\\[ E = mc^2 \\]", "$$\nE = mc^2\n$$"],
     ["mid \\[x\\] line", "mid $$x$$ line"],

@@ -63,7 +63,11 @@ function replaceInline(line: string): string {
     while (j !== -1 && (inCode(j) || !isDelimiter(line, j))) j = line.indexOf(closer, j + 1);
     if (j === -1) continue;
     const dollars = opener === "(" ? "$" : "$$";
-    out += line.slice(last, i) + dollars + line.slice(i + 2, j) + dollars;
+    // `\( x \)` is common; `$ x $` would not be inline math (a single `$` must touch its formula, see
+    // remark-math-pandoc.ts), and KaTeX ignores the spaces anyway.
+    const body = opener === "(" ? line.slice(i + 2, j).trim() : line.slice(i + 2, j);
+    if (!body) continue;
+    out += line.slice(last, i) + dollars + body + dollars;
     last = j + 2;
     i = j + 1;
   }
