@@ -9,7 +9,7 @@ import { finishedList, listItems } from "@/lib/markdown/list-items";
 import type { MathPlugins } from "@/lib/markdown/plugins";
 import { rehypePluginsFor, remarkPluginsFor } from "@/lib/markdown/plugins";
 import { safeUrl } from "@/lib/markdown/safe-url";
-import { isPlainParagraph, isPlainText, sentencePieces } from "@/lib/markdown/sentence-pieces";
+import { isPlainParagraph, isPlainText, sentencePieces, settledSentencePieces } from "@/lib/markdown/sentence-pieces";
 import { CodeBlock } from "./code-block";
 import { markdownComponents } from "./markdown-components";
 import { RenderMarkdown } from "./render-markdown";
@@ -38,13 +38,14 @@ export const MarkdownBlock = memo(function MarkdownBlock({
 }: MarkdownBlockProps) {
   // Blank lines before the block's first line (left by a heading or fence that settled at its line end) render as
   // nothing; the fast paths below look at the block itself.
-  const body = streaming ? source.replace(/^(?:[ \t]*\n)+/, "") : source;
-  // A paragraph of plain text still being typed (most of a Chinese reply) needs no parse at all.
-  if (streaming && isPlainParagraph(body)) {
+  const body = source.replace(/^(?:[ \t]*\n)+/, "");
+  // A paragraph of plain text (most of a Chinese reply) needs no parse at all, while it is typed or once settled.
+  const plain = streaming ? body : body.replace(/\n[ \t\n]*$/, "");
+  if (isPlainParagraph(plain)) {
     return (
       <>
         {leading ? "\n" : null}
-        <p>{body.trim()}</p>
+        <p>{plain.trim()}</p>
       </>
     );
   }
@@ -58,8 +59,10 @@ export const MarkdownBlock = memo(function MarkdownBlock({
       </StreamingBlockContext>
     );
   }
-  // A long paragraph still being typed: its finished sentences render once each, only the last one every frame.
-  const sentences = streaming ? sentencePieces(body, remarkPluginsFor(math)) : null;
+  // A long paragraph: its finished sentences render once each, only the last one every frame while it is typed;
+  // once it has settled, the same pieces are kept (and their DOM with them) and only the last one renders again.
+  const plugins = remarkPluginsFor(math);
+  const sentences = streaming ? sentencePieces(body, plugins) : settledSentencePieces(body, plugins);
   if (sentences) {
     let offset = 0;
     return (
@@ -71,14 +74,22 @@ export const MarkdownBlock = memo(function MarkdownBlock({
             offset += piece.length;
             return <Sentence key={key} source={piece} math={piece.includes("$") ? math : undefined} done />;
           })}
-          <Sentence key={offset} source={heal(sentences.rest)} math={math} done={false} />
+          <Sentence
+            key={offset}
+            source={streaming ? heal(sentences.rest) : sentences.rest}
+            math={math}
+            done={!streaming}
+          />
         </p>
       </StreamingBlockContext>
     );
   }
-  // A tight list still being typed: its finished items render once each, only the last one every frame. A list that
-  // has ended but is still the tail (the next paragraph's first line is being typed) renders all its items once.
-  const list: (ListItems & { after?: string }) | null = streaming ? (listItems(body) ?? finishedList(body)) : null;
+  // A tight list: its finished items render once each, only the last one every frame while it is typed; once it has
+  // settled, the items keep their DOM and only the last one renders again. A list that has ended but is still the
+  // tail (the next paragraph's first line is being typed) renders all its items once.
+  const list: (ListItems & { after?: string }) | null = streaming
+    ? (listItems(body) ?? finishedList(body))
+    : listItems(body.replace(/\n[ \t\n]*$/, "\n"));
   if (list) {
     const children: ReactNode[] = [];
     let offset = 0;
@@ -89,7 +100,13 @@ export const MarkdownBlock = memo(function MarkdownBlock({
     if (list.rest) {
       children.push(
         "\n",
-        <ListItem key={offset} source={heal(list.rest)} definitions={definitions} math={math} done={false} />,
+        <ListItem
+          key={offset}
+          source={streaming ? heal(list.rest) : list.rest}
+          definitions={definitions}
+          math={math}
+          done={!streaming}
+        />,
       );
     }
     children.push("\n");

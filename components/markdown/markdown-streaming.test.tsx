@@ -133,6 +133,50 @@ describe("a long paragraph while it streams", () => {
   });
 });
 
+describe("a block that settles", () => {
+  // Streams `before`, then `after` (which settles the first block), and returns what the first block's element was
+  // before and after, how often react-markdown rendered for the second update, and whether the end is one-shot.
+  function settle(before: string, after: string, selector: string) {
+    vi.useFakeTimers({ toFake: ["requestAnimationFrame", "cancelAnimationFrame", "performance"] });
+    const { container, render } = mount(<Markdown text={before} streaming />);
+    act(() => vi.advanceTimersByTime(60));
+    const element = container.querySelector(selector);
+    renders.count = 0;
+    render(<Markdown text={after} streaming />);
+    act(() => vi.advanceTimersByTime(60));
+    const settledRenders = renders.count;
+    const kept = container.querySelector(selector);
+    render(<Markdown text={after} streaming={false} />);
+    vi.useRealTimers();
+    const reference = mount(
+      <div data-slot="markdown" className="markdown message-text">
+        <OneShot text={after} math={mathPlugins()} />
+      </div>,
+    );
+    return { element, kept, settledRenders, html: container.innerHTML, oneShot: reference.container.innerHTML };
+  }
+
+  it("keeps a long paragraph's sentences: nothing is parsed again when its last sentence is plain", () => {
+    const paragraph =
+      "**重要提示：**流式渲染器需要在每次更新时把已经稳定的段落冻结下来，其代价约为 $O(n^2)$ 量级。" +
+      "经过多轮压测之后我们发现，浏览器主线程在真实流量下会在回复结束后立即给出最终排版。最后一句已经写完。";
+    const result = settle(paragraph, `${paragraph}\n\n下一段正在输入\n`, "p strong");
+    expect(result.element).not.toBeNull();
+    expect(result.kept).toBe(result.element);
+    expect(result.settledRenders).toBe(0);
+    expect(result.html).toBe(result.oneShot);
+  });
+
+  it("keeps a tight list's items: only the last item renders again", () => {
+    const list = "- 第一项：把已经稳定的段落**冻结**下来。\n- 第二项：`useMemo` 与 $O(n^2)$ 量级。\n- 第三项 **强调**";
+    const result = settle(list, `${list}\n\n下一段正在输入\n`, "li strong");
+    expect(result.element).not.toBeNull();
+    expect(result.kept).toBe(result.element);
+    expect(result.settledRenders).toBe(1);
+    expect(result.html).toBe(result.oneShot);
+  });
+});
+
 describe("what streams without a parse", () => {
   // Plain paragraphs and open code fences are drawn directly while they stream; each must look exactly like the
   // healed text's render, at every length.

@@ -3,8 +3,10 @@ import type { PluggableList } from "unified";
 import { parserFor } from "./parse-blocks";
 
 /**
- * Display-time only: a growing one-line paragraph cut into sentences, so that each finished sentence is rendered
- * once and only the sentence being typed is parsed and rendered again every frame. The final render never uses it.
+ * A growing one-line paragraph cut into sentences, so that each finished sentence is rendered once and only the
+ * sentence being typed is parsed and rendered again every frame. Once the paragraph has settled, it keeps those pieces
+ * when its last one stands alone too (settledSentencePieces): only that last sentence renders again, and the pieces
+ * side by side render exactly as the whole paragraph does.
  *
  * A cut lies right after a CJK sentence end (。！？；) that is followed by a letter or ideograph. The text before a
  * cut is a piece only if it renders on its own exactly as it does inside the paragraph: it parses as one
@@ -85,4 +87,19 @@ export function sentencePieces(source: string, plugins: PluggableList): { pieces
   }
   if (pieces.length === 0) return null;
   return { pieces, rest: source.slice(start) };
+}
+
+/**
+ * The sentences of a settled one-line paragraph (trailing blank lines allowed) as sentencePieces cut them while it
+ * streamed, when its last sentence also renders on its own exactly as inside the paragraph; otherwise null (render
+ * the paragraph whole).
+ */
+export function settledSentencePieces(
+  source: string,
+  plugins: PluggableList,
+): { pieces: string[]; rest: string } | null {
+  const line = source.replace(/\n[ \t\n]*$/, "");
+  const sentences = sentencePieces(line, plugins);
+  if (!sentences || !standsAlone(sentences.rest.trimEnd(), plugins, true)) return null;
+  return { pieces: sentences.pieces, rest: sentences.rest.trimEnd() };
 }
