@@ -9,7 +9,7 @@ import { findModel, getCatalog } from "@/lib/gateway/catalog";
 import type { WireChatRequest } from "@/lib/gateway/wire";
 import { assertSameOrigin } from "@/lib/http";
 import { userImageSource } from "@/lib/images/store";
-import { checkQuota } from "@/lib/quota";
+import { checkQuota, concurrencyLimit } from "@/lib/quota";
 import { chatTools } from "@/lib/tools/registry";
 import type { Generation } from "./generation";
 import { hashedUserId } from "./requester";
@@ -71,7 +71,7 @@ export async function startChatReply(input: ChatPostRequest): Promise<Generation
   const db = await ensureDatabase();
   const images = userImageSource(db, user.id);
   // Over a limit nothing is stored and the gateway is not called.
-  await checkQuota(db, user.id, { ignoreConversationId: body.id });
+  const quota = await checkQuota(db, user.id, { ignoreConversationId: body.id });
   if (!omitImages && !body.continue) {
     await checkNewImages(body.messages.at(-1)!, images, env.IMAGE_REQUEST_BUDGET_BYTES);
   }
@@ -84,6 +84,8 @@ export async function startChatReply(input: ChatPostRequest): Promise<Generation
     continue: body.continue,
     firstMessageId: body.firstMessageId,
     maxMessages: env.CHAT_MAX_MESSAGES,
+    // The place checkQuota saw free is taken only as the reply's row is stored, checked again there.
+    concurrency: concurrencyLimit(quota),
   });
 
   // The stored conversation goes upstream, never the browser's copy; only validated fields ride along.

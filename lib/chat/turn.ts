@@ -10,6 +10,7 @@ import {
 import {
   appendTurnMessages,
   deleteMessagesBefore,
+  type ConcurrencyLimit,
   deleteMessagesFrom,
   listMessages,
   type MessagePart,
@@ -38,6 +39,8 @@ export interface TurnRequest {
   /** The oldest message the browser kept after dropping turns to fit the context window. */
   firstMessageId?: string | undefined;
   maxMessages: number;
+  /** The user's limit on replies at once, checked again as the reply's row is stored (lib/quota). */
+  concurrency?: ConcurrencyLimit | undefined;
 }
 
 export interface Turn {
@@ -161,6 +164,7 @@ export async function prepareTurn(db: Db, userId: string, request: TurnRequest):
     ...(append ? { question: { id: incoming.id, parts: userParts(incoming) } } : {}),
     reply: { id: replyId, model: request.model },
     now: replyStoredAt,
+    concurrency: request.concurrency,
   });
   // (null only when it is asked to create the chat)
   stored = rows?.question ? [...kept, rows.question] : kept;
@@ -195,6 +199,7 @@ async function newChatTurn(db: Db, userId: string, request: TurnRequest): Promis
     question: { id: incoming.id, parts: userParts(incoming) },
     reply: { id: replyId, model: request.model },
     now: replyStoredAt,
+    concurrency: request.concurrency,
   });
   if (!rows?.conversation || !rows.question) return undefined;
   return {

@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { formatShanghai, nextShanghaiMidnight, shanghaiDay } from "@/lib/db/day";
 import { getUserLimits, setUserLimits, type UserLimits } from "@/lib/db/queries/limits";
-import { countStreamingReplies } from "@/lib/db/queries/messages";
+import { countStreamingReplies, type ConcurrencyLimit } from "@/lib/db/queries/messages";
 import { insertUsage, tokensUsedOn, type UsageInput } from "@/lib/db/queries/usage";
 import { REPLY_STALE_MS } from "@/lib/db/reply-writer";
 import { serverEnv } from "@/lib/env";
@@ -13,7 +13,10 @@ import { AppError } from "@/lib/errors";
 // an admin may override either per user. 0 means unlimited.
 //
 // Replies in progress are counted from the database (messages still 'streaming' and written to
-// recently), so the limit holds across instances. Two requests in the same instant can both pass.
+// recently), so the limit holds across instances. checkQuota refuses early (before images are read);
+// the place itself is taken when the reply's row is stored: the turn passes concurrencyLimit(check)
+// to appendTurnMessages, which counts again in the same transaction as it inserts (a per-user lock on
+// PostgreSQL, BEGIN IMMEDIATE on SQLite), so two requests in the same instant cannot both take the last one.
 
 export interface QuotaDefaults {
   tokensPerDay: number;
@@ -110,6 +113,11 @@ export async function checkQuota(db: Db, userId: string, options: QuotaOptions =
     throw new AppError("quota_concurrency_exceeded", { limit: limits.maxConcurrent });
   }
   return { day, usedTokens, resetAtMs, streaming, ...limits };
+}
+
+/** The concurrency limit a turn's rows are stored under (appendTurnMessages); undefined when unlimited. */
+export function concurrencyLimit(check: Pick<QuotaCheck, "maxConcurrent">): ConcurrencyLimit | undefined {
+  return check.maxConcurrent === null ? undefined : { limit: check.maxConcurrent, staleMs: REPLY_STALE_MS };
 }
 
 /** Records a reply's token usage on the Shanghai day it finished. Idempotent per message id. */

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureConversation } from "@/lib/db/queries/conversations";
-import { finalizeMessage, startAssistantMessage } from "@/lib/db/queries/messages";
+import { ensureConversation, getConversation } from "@/lib/db/queries/conversations";
+import { prepareTurn } from "@/lib/chat/turn";
+import { countStreamingReplies, finalizeMessage, listMessages, startAssistantMessage } from "@/lib/db/queries/messages";
 import { AppError } from "@/lib/errors";
 import { createTestUser, DIALECTS, openTestDatabase, type TestDatabase } from "@/test/db";
 import { stopPgCluster } from "@/test/pg-cluster";
-import { checkQuota, effectiveLimits, quotaStatus, recordUsage, setLimits } from "./index";
+import { checkQuota, concurrencyLimit, effectiveLimits, quotaStatus, recordUsage, setLimits } from "./index";
 
 afterAll(stopPgCluster);
 
@@ -94,6 +95,50 @@ describe.each(DIALECTS)("quota on %s", (dialect) => {
     await expect(checkQuota(t.db, user, { defaults, now: now + 61_000 })).resolves.toMatchObject({ streaming: 0 });
     await finalizeMessage(t.db, user, "busy-2", { status: "done", parts: [], metadata: {} });
     await expect(checkQuota(t.db, user, { defaults, now })).resolves.toMatchObject({ streaming: 1 });
+  });
+
+  it("gives the last free place to exactly one of several questions checked at the same moment", async () => {
+    const user = await createTestUser(t, "race@example.com");
+    const busy = await ensureConversation(t.db, user, { model: "glm-5-1" });
+    await startAssistantMessage(t.db, user, busy.id, { id: "race-busy", model: "glm-5-1" });
+    // Three chats that exist (the general path) and three new ones (created with their question).
+    const existing = await Promise.all([1, 2, 3].map(() => ensureConversation(t.db, user, { model: "glm-5-1" })));
+    const chatIds = [...existing.map((c) => c.id), "race-new-1", "race-new-2", "race-new-3"];
+    // Every check passes first (one of two places is free), then every turn is stored at once.
+    const checks = await Promise.all(
+      chatIds.map((id) => checkQuota(t.db, user, { defaults, ignoreConversationId: id })),
+    );
+    expect(checks.map((c) => c.streaming)).toEqual(chatIds.map(() => 1));
+    const turns = await Promise.allSettled(
+      chatIds.map((chatId, i) =>
+        prepareTurn(t.db, user, {
+          chatId,
+          model: "glm-5-1",
+          settings: {},
+          incoming: { id: `race-q-${i}`, role: "user", parts: [{ type: "text", text: `问题 ${i}` }] },
+          maxMessages: 20,
+          concurrency: concurrencyLimit(checks[i]!),
+        }),
+      ),
+    );
+    const stored = turns.filter((r) => r.status === "fulfilled");
+    const refused = turns.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+    expect(stored).toHaveLength(1);
+    expect(refused).toHaveLength(chatIds.length - 1);
+    for (const err of refused) {
+      expect(err).toBeInstanceOf(AppError);
+      expect((err as AppError).code).toBe("quota_concurrency_exceeded");
+      expect((err as AppError).params).toEqual({ limit: 2 });
+    }
+    expect(await countStreamingReplies(t.db, user, { freshSince: Date.now() - 60_000 })).toBe(2);
+    // A refused question left nothing behind: its new chat was not created, its existing chat got no rows.
+    const refusedIds = chatIds.filter((_, i) => turns[i]!.status === "rejected");
+    for (const id of refusedIds) {
+      expect(await listMessages(t.db, user, id)).toEqual([]);
+      if (id.startsWith("race-new")) expect(await getConversation(t.db, user, id)).toBeUndefined();
+    }
+    // With no limit (0 = unlimited) nothing is counted: concurrencyLimit gives none.
+    expect(concurrencyLimit({ maxConcurrent: null })).toBeUndefined();
   });
 
   it("counts one user's use only against that user", async () => {

@@ -151,6 +151,8 @@ export async function appendTurnMessages(
     question?: { id: string; parts: MessagePart[] };
     reply: { id: string; model: string };
     now?: number;
+    /** Checked in the same transaction as the rows are stored: over it, nothing is. */
+    concurrency?: ConcurrencyLimit | undefined;
   },
 ): Promise<TurnRows | null> {
   const now = input.now ?? Date.now();
@@ -163,6 +165,10 @@ export async function appendTurnMessages(
     metadata: { model: input.reply.model, createdAt: now },
   };
   const newChat = input.chat && { ...input.chat, id: conversationId, now };
+  const limit = input.concurrency;
+  if (db.dialect === "postgres" && limit) {
+    return turnRowsWithinLimit(db, userId, conversationId, { newChat, question, reply }, now, limit);
+  }
   if (db.dialect === "postgres") {
     const conversation = newChat && (await createConversation(db, userId, newChat));
     if (newChat && !conversation) return null;
@@ -178,10 +184,11 @@ export async function appendTurnMessages(
     // Kysely's lock on the connection is held while the rows are written in one synchronous transaction.
     return db.kysely
       .connection()
-      .execute(async () => turnRowsNow(sqlite, userId, conversationId, { newChat, question, reply }, now));
+      .execute(async () => turnRowsNow(sqlite, userId, conversationId, { newChat, question, reply }, now, limit));
   }
   try {
     return await db.kysely.transaction().execute(async (trx) => {
+      if (limit) await assertWithinLimit({ ...db, kysely: trx }, userId, conversationId, limit, now);
       const conversation = newChat && (await createConversation({ ...db, kysely: trx }, userId, newChat));
       if (newChat && !conversation) throw CHAT_EXISTS;
       const stored = question && (await insertMessageIn(trx, userId, conversationId, question, now));
@@ -189,6 +196,74 @@ export async function appendTurnMessages(
         ...(conversation ? { conversation } : {}),
         ...(stored ? { question: stored } : {}),
         reply: await insertMessageIn(trx, userId, conversationId, reply, now),
+      };
+    });
+  } catch (err) {
+    if (err === CHAT_EXISTS) return null;
+    throw err;
+  }
+}
+
+/**
+ * The most replies one user may have streaming at once. Replies written to within `staleMs` count (one whose server
+ * went away stops counting); those in the turn's own chat do not (the reply it replaces). Checked together with
+ * storing the new reply's row, so that two questions sent in the same instant cannot both take the last place.
+ */
+export interface ConcurrencyLimit {
+  limit: number;
+  staleMs: number;
+}
+
+/** Over the limit: quota_concurrency_exceeded, the error checkQuota gives. */
+async function assertWithinLimit(
+  db: Db,
+  userId: string,
+  conversationId: string,
+  { limit, staleMs }: ConcurrencyLimit,
+  now: number,
+): Promise<void> {
+  const streaming = await countStreamingReplies(db, userId, {
+    freshSince: now - staleMs,
+    ignoreConversationId: conversationId,
+  });
+  if (streaming >= limit) throw new AppError("quota_concurrency_exceeded", { limit });
+}
+
+/** Any int4 shared by every instance: the class of the per-user advisory locks taken while a turn is stored. */
+const TURN_LOCK_CLASS = 1_903_521_652;
+
+/**
+ * PostgreSQL with a concurrency limit: the turn's rows in one transaction that first takes the user's advisory lock,
+ * so the count it reads next (a new snapshot per statement) already holds every reply stored before it, on every
+ * instance. The lock lasts until COMMIT; other users are not held up (a hash collision only makes two users wait
+ * for each other for a moment).
+ */
+async function turnRowsWithinLimit(
+  db: Db,
+  userId: string,
+  conversationId: string,
+  rows: {
+    newChat?: (NewConversation & { id: string; now: number }) | undefined;
+    question?: NewMessage | undefined;
+    reply: NewMessage;
+  },
+  now: number,
+  limit: ConcurrencyLimit,
+): Promise<TurnRows | null> {
+  try {
+    return await db.kysely.transaction().execute(async (trx) => {
+      const inTrx: Db = { ...db, kysely: trx };
+      await sql`SELECT pg_advisory_xact_lock(${TURN_LOCK_CLASS}, hashtext(${userId}))`.execute(trx);
+      await assertWithinLimit(inTrx, userId, conversationId, limit, now);
+      const conversation = rows.newChat && (await createConversation(inTrx, userId, rows.newChat));
+      if (rows.newChat && !conversation) throw CHAT_EXISTS;
+      // The same user's requests wait for each other here, so a resent question finds the first one's row.
+      const question =
+        rows.question && (await insertMessageInOneStatement(inTrx, userId, conversationId, rows.question, now));
+      return {
+        ...(conversation ? { conversation } : {}),
+        ...(question ? { question } : {}),
+        reply: await insertMessageInOneStatement(inTrx, userId, conversationId, rows.reply, now),
       };
     });
   } catch (err) {
@@ -219,8 +294,15 @@ function turnRowsNow(
     reply: NewMessage;
   },
   now: number,
+  limit?: ConcurrencyLimit,
 ): TurnRows | null {
   const write = sqlite.transaction((): TurnRows | null => {
+    if (limit) {
+      const { n } = prepared(sqlite, SQL.countStreaming).get(userId, now - limit.staleMs, conversationId) as {
+        n: number;
+      };
+      if (n >= limit.limit) throw new AppError("quota_concurrency_exceeded", { limit: limit.limit });
+    }
     let conversation: Conversation | undefined;
     if (rows.newChat) {
       const chat = rows.newChat;
@@ -244,7 +326,9 @@ function turnRowsNow(
       reply: insertMessageNow(sqlite, userId, conversationId, rows.reply, now),
     };
   });
-  return write();
+  // BEGIN IMMEDIATE: the write lock is taken before the count is read, so another connection (another thread or
+  // process on the same file) cannot store a reply between the count and this turn's rows.
+  return write.immediate();
 }
 
 /** insertMessageIn, synchronously (inside turnRowsNow's transaction). */
@@ -286,6 +370,10 @@ const SQL = {
     '"created_at", "updated_at", "deleted_at") values (?, ?, ?, ?, ?, ?, 0, ?, ?, null) ' +
     'on conflict ("id") do nothing returning *',
   messageById: 'select * from "messages" where "id" = ?',
+  // countStreamingReplies with ignoreConversationId.
+  countStreaming:
+    'select count(*) as "n" from "messages" where "user_id" = ? and "status" = \'streaming\' and "updated_at" >= ? ' +
+    'and "conversation_id" <> ?',
   nextSeq:
     'update "conversations" set "message_count" = "message_count" + 1, "updated_at" = ? ' +
     'where "id" = ? and "user_id" = ? and "deleted_at" is null returning "message_count"',

@@ -249,4 +249,33 @@ describe.each(DIALECTS)("conversation storage through POST /api/chat on %s", { t
     );
     await running;
   });
+
+  it("at the concurrency limit: of questions sent in the same instant exactly one starts, the others get 429", async () => {
+    const dave = await h.app.signIn();
+    await setUserLimits(h.app.db, dave.id, { tokensPerDay: null, maxConcurrent: 1 });
+    // The reply that starts holds its place until every other answer is in.
+    sim.script([{ kind: "stream", text: "只有一个", firstByteDelayMs: 60_000 }]);
+    const ids = [nextChatId(), nextChatId(), nextChatId(), nextChatId()];
+    let answered = 0;
+    const posts = ids.map((id, i) =>
+      postChat(h, dave, { id, messages: [userMessage(`同时${i}`)] }).finally(() => answered++),
+    );
+    await waitFor(() => (answered >= ids.length - 1 ? true : undefined), "all but one answered");
+    await waitFor(async () => {
+      const { released } = (await (await fetch(`${sim.url}/__control/release`, { method: "POST" })).json()) as {
+        released: number;
+      };
+      return released > 0 ? true : undefined;
+    }, "the held reply released");
+    const results = await Promise.all(posts);
+    expect(results.filter((r) => r.response.status === 200)).toHaveLength(1);
+    for (const result of results.filter((r) => r.response.status !== 200)) {
+      const error = await expectAppError(result, 429, "quota_concurrency_exceeded");
+      expect(error.params).toEqual({ limit: 1 });
+    }
+    expect(chatRequests(sim)).toHaveLength(1);
+    // The refused questions left no chat behind.
+    const kept = await Promise.all(ids.map((id) => getConversation(h.app.db, dave.id, id)));
+    expect(kept.filter(Boolean)).toHaveLength(1);
+  });
 });
