@@ -67,27 +67,38 @@ export function openDatabase(target: DatabaseTarget, options: { poolMax?: number
   return { kysely, dialect: "sqlite", sqlite, close: () => kysely.destroy() };
 }
 
-/** How many distinct SQL texts keep their prepared statement (the app has a few dozen hot ones). */
-const STATEMENT_CACHE_SIZE = 500;
+/** How many distinct SQL texts keep their prepared statement per connection (the app has a few dozen hot ones). */
+export const STATEMENT_CACHE_SIZE = 500;
+
+/** Each SQLite connection's prepared statements by SQL text: the one cache for Kysely's queries and the hot writes. */
+const statementCaches = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
 
 /**
- * Kysely prepares every query anew; preparing costs more than running the small statements of a reply.
- * This keeps prepared statements by SQL text (values are bound per run). Kysely only runs them to the
- * end (`all`/`run`; `iterate` only for .stream(), which this app does not use), so a shared
- * statement is never busy when the next query needs it.
+ * The connection's prepared statement for this SQL text, prepared once (values are bound per run); past
+ * STATEMENT_CACHE_SIZE texts the least recently used one is dropped. Preparing costs more than running the small
+ * statements of a reply. A statement is shared by everyone who runs the same SQL: that is safe because every user
+ * runs it to the end in one synchronous call (Kysely's `all`/`run` — `iterate` only for .stream(), which this app
+ * does not use — and `get`/`run` in lib/db/queries/sqlite-now.ts), so it is never busy when the next one needs it.
  */
+export function cachedStatement(sqlite: SQLite.Database, sql: string): SQLite.Statement {
+  let cache = statementCaches.get(sqlite);
+  if (!cache) statementCaches.set(sqlite, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (statement) {
+    // Most recently used last: the Map's first key is the one to drop.
+    cache.delete(sql);
+  } else {
+    statement = sqlite.prepare(sql);
+    if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  }
+  cache.set(sql, statement);
+  return statement;
+}
+
+/** Kysely prepares every query anew: its SQLite driver gets the connection's cached statements instead. */
 function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
-  const statements = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
-    prepare(sql: string) {
-      let statement = statements.get(sql);
-      if (!statement) {
-        statement = sqlite.prepare(sql);
-        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
-        statements.set(sql, statement);
-      }
-      return statement;
-    },
+    prepare: (sql: string) => cachedStatement(sqlite, sql),
   };
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import type SQLite from "better-sqlite3";
-import type { Db } from "../client";
+import { cachedStatement, type Db } from "../client";
 
 // The hot writes of a streaming reply (its row rewritten about once a second, the final row, usage, the gateway
 // snapshot) run on SQLite as cached prepared statements, synchronously, instead of through Kysely: a Kysely query
@@ -8,16 +8,8 @@ import type { Db } from "../client";
 // every promise hook in the process (Next's AsyncLocalStorage). (An A/B of bench:proxy at 200 streams showed no
 // measurable change in CPU per event: most of that time is SQLite running the statements themselves.)
 
-const statements = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
-
-/** A statement prepared once per connection and SQL text. */
-export function prepared(sqlite: SQLite.Database, sql: string): SQLite.Statement {
-  let cache = statements.get(sqlite);
-  if (!cache) statements.set(sqlite, (cache = new Map()));
-  let statement = cache.get(sql);
-  if (!statement) cache.set(sql, (statement = sqlite.prepare(sql)));
-  return statement;
-}
+/** A statement prepared once per connection and SQL text, from the connection's one cache (lib/db/client.ts). */
+export const prepared = cachedStatement;
 
 /**
  * SQLite's connection when one statement may run on it right now: no transaction is open on it. Kysely's only reason
