@@ -46,3 +46,20 @@ describe("a final split whose text grows again", () => {
     for (const [j, block] of settled.entries()) expect(state.blocks[j]).toBe(block);
   });
 });
+
+describe("math plugins that load part-way through a stream", () => {
+  it("keep the blocks settled before them (the same objects) and end as one-shot", async () => {
+    const math = await loadMath();
+    const text = chineseReply(2);
+    const steps = prefixes(text, 5, 40);
+    const half = Math.floor(steps.length / 2);
+    let state: SplitState | undefined;
+    for (const prefix of steps.slice(0, half)) state = advance(state, prefix, { ...options(false, math), math: false });
+    const before = state!.blocks;
+    expect(before.length).toBeGreaterThan(0);
+    for (const prefix of steps.slice(half)) state = advance(state, prefix, options(false, math));
+    state = advance(state, text, options(true, math));
+    for (const [j, block] of before.entries()) expect(state.blocks[j]).toBe(block);
+    expect(renderSplit(state, math)).toBe(renderOneShot(text, math));
+  });
+});

@@ -6,6 +6,10 @@ import { MarkdownBlocks } from "./markdown-blocks";
 import { useBlockSplit } from "./use-block-split";
 import { useFrameText } from "./use-frame-text";
 import { useLoadMath, useMathPlugins } from "./use-math-plugins";
+import { warmUp } from "./warm-up";
+
+// This module is fetched when the page is idle after its first paint: get the renderer ready for the first reply.
+warmUp();
 
 export type MarkdownProps = {
   text: string;

@@ -79,8 +79,10 @@ function holdOffset(text: string, math: boolean): number {
 export function advance(previous: SplitState | undefined, text: string, options: SplitOptions): SplitState {
   // A final split settled everything; if the text grows again (Continue), its last block may not be done.
   const reopened = previous?.final && (!options.final || text !== previous.settledText);
+  // A split made before the math plugins loaded settled nothing from the first `$` on (holdOffset), so its settled
+  // blocks parse the same with them: it goes on from there (the other way round it would not).
   const usable = (s: SplitState | undefined): s is SplitState =>
-    s !== undefined && text.startsWith(s.settledText) && (s.math || !options.math);
+    s !== undefined && text.startsWith(s.settledText) && (!s.math || options.math);
   const start = reopened ? previous?.base : previous;
   const state = usable(start) ? start : initial(options.math);
   const settledEnd = state.settledText.length;
