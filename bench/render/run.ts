@@ -30,7 +30,15 @@ const log = (msg: string) => console.log(`[bench:render] ${msg}`);
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`) || args.some((a) => a.startsWith(`--${name}=`));
-const value = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+// `--name=value` or `--name value` (the second form used to be ignored silently: `--app-dir DIR` then built and ran
+// in the shared default directory).
+const value = (name: string) => {
+  const joined = args.find((a) => a.startsWith(`--${name}=`));
+  if (joined !== undefined) return joined.slice(name.length + 3);
+  const at = args.indexOf(`--${name}`);
+  const next = at === -1 ? undefined : args[at + 1];
+  return next !== undefined && !next.startsWith("--") ? next : undefined;
+};
 
 const quick = flag("quick");
 const throttle = Number(value("throttle") ?? 4);
