@@ -28,6 +28,15 @@ const SAMPLE = [
 const MATH_SAMPLE =
   "质能方程 $E=mc^2$ 与 $O(n \\log n)$ 的代价。\n\n$$\n\\frac{\\sqrt{\\pi}}{2} = \\sum_{k=1}^{N} t_k\n$$\n";
 
+const KATEX_FONTS = [
+  "1em KaTeX_Main",
+  "italic 1em KaTeX_Math",
+  "bold 1em KaTeX_Main",
+  "1em KaTeX_AMS",
+  "1em KaTeX_Size1",
+  "1em KaTeX_Size2",
+];
+
 /** Runs react-markdown's parse and transforms (no React render) on `text`, as a block of a message would. */
 function transform(text: string, math: MathPlugins | undefined, streaming: boolean): void {
   ReactMarkdown({
@@ -68,6 +77,8 @@ export function warmUp(): void {
     // The math plugins, KaTeX's stylesheet and the worker; the formulas below go to the worker, and its answers
     // are turned into trees as they arrive.
     () => loadMath(),
+    // KaTeX's most used fonts, so the first formulas on screen do not lay the message out again when they arrive.
+    () => Promise.all(KATEX_FONTS.map((font) => document.fonts?.load(font))),
     () => split(MATH_SAMPLE, mathPlugins()),
     () => transform(MATH_SAMPLE, mathPlugins(), true),
     () => transform(MATH_SAMPLE, mathPlugins(), false),
@@ -76,13 +87,14 @@ export function warmUp(): void {
     const step = steps.shift();
     if (!step) return;
     idle(() => {
+      let result: void | Promise<unknown> = undefined;
       try {
-        const result = step();
-        if (result instanceof Promise) void result.then(next, () => undefined);
-        else next();
+        result = step();
       } catch {
         // Warming up is an optimisation only: a failure here shows up (and is handled) in real renders.
       }
+      if (result instanceof Promise) void result.then(next, next);
+      else next();
     });
   };
   next();
