@@ -16,7 +16,7 @@ import { useAttachments } from "./attachments/use-attachments";
 import { visionModelFor } from "./attachments/vision-model";
 import { VisionNotice } from "./attachments/vision-notice";
 import { useChatSelector, useChatState } from "./chat-context";
-import { useDraft } from "./use-draft";
+import { lastQuestionKey, useDraft, useUnsentQuestion } from "./use-draft";
 import { createCompositionTracker, shouldSend, shouldStop, shouldSwallow } from "./composer-keys";
 import { ContextLimitNotice } from "./context-limit-notice";
 import { LiveContextMeter } from "./context-meter";
@@ -38,11 +38,12 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
   const hintId = useId();
   const tImages = useTranslations("attachments");
   // Named fields only: a streaming reply changes the messages many times a second, and the composer need not follow.
-  const { chatId, send, stop, isBusy, model, modelInfo, setModel, imagesOmitted, omitImages } = useChatState(
+  const { chatId, send, stop, isBusy, status, model, modelInfo, setModel, imagesOmitted, omitImages } = useChatState(
     "chatId",
     "send",
     "stop",
     "isBusy",
+    "status",
     "model",
     "modelInfo",
     "setModel",
@@ -75,6 +76,13 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
   const [composition] = useState(createCompositionTracker);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   useAutosize(textareaRef, draft);
+  // The question just sent, until the server takes it up: Stop before it went out, or a reload after it could not
+  // go out, puts it back here, text and images.
+  const lastKey = useChatSelector((state) => lastQuestionKey(state.messages));
+  const unsent = useUnsentQuestion(chatId, { status, lastQuestionKey: lastKey }, (question) => {
+    setDraft(question.text);
+    attachments.restore(question.files);
+  });
 
   useImperativeHandle(
     ref,
@@ -106,7 +114,10 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
 
   const submit = () => {
     if (!canSend) return;
-    if (send(draft.trim(), attachments.parts)) {
+    const text = draft.trim();
+    const files = attachments.parts;
+    if (send(text, files)) {
+      unsent.hold({ text, files });
       setDraft("");
       attachments.clear();
     }

@@ -50,6 +50,27 @@ describe("attachments state", () => {
     expect(attachmentsReducer(state, { type: "clear" })).toEqual(EMPTY_ATTACHMENTS);
   });
 
+  it("puts the images of a question taken back in the tray, ready and offered as the same file parts", () => {
+    const parts = [
+      { type: "file" as const, mediaType: "image/png", url: "/api/images/id-b", filename: "截图.png" },
+      { type: "file" as const, mediaType: "image/jpeg", url: "/api/images/id-c" },
+    ];
+    let state = attachmentsReducer(EMPTY_ATTACHMENTS, { type: "add", items: [{ key: "a", name: "new.jpg" }] });
+    state = attachmentsReducer(state, {
+      type: "restore",
+      parts: parts.map((part, i) => ({ key: `r${i}`, part })),
+    });
+    expect(state.items.map((i) => [i.key, i.name, i.status, i.preview])).toEqual([
+      ["a", "new.jpg", "preparing", undefined],
+      ["r0", "截图.png", "ready", "/api/images/id-b"],
+      ["r1", "image", "ready", "/api/images/id-c"],
+    ]);
+    expect(toFileParts(attachmentsReducer(state, { type: "remove", key: "a" }))).toEqual([
+      parts[0],
+      { ...parts[1], filename: "image" },
+    ]);
+  });
+
   it("splits files beyond the per-message limit", () => {
     expect(splitByRoom([1, 2, 3], 4, 6)).toEqual({ accepted: [1, 2], skipped: [3] });
     expect(splitByRoom([1], 6, 6)).toEqual({ accepted: [], skipped: [1] });

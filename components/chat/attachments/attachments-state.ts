@@ -12,9 +12,10 @@ export interface Attachment {
   status: "preparing" | "uploading" | "ready";
   /** Upload progress, 0–1. */
   progress: number;
-  /** Object URL of the worker's small preview. */
+  /** Object URL of the worker's small preview (or the stored image's own URL, for one put back after Stop). */
   preview?: string;
-  image?: UploadedImage;
+  /** What the message carries: the stored image's URL and type. */
+  image?: Pick<UploadedImage, "url" | "mediaType">;
 }
 
 export type AttachmentProblem =
@@ -48,7 +49,9 @@ export type AttachmentsAction =
   | { type: "remove"; key: string }
   | { type: "notice"; notice: AttachmentNotice }
   | { type: "dismiss"; key: string }
-  | { type: "clear" };
+  | { type: "clear" }
+  /** Images already stored (a question put back in the composer): ready at once, nothing to prepare or upload. */
+  | { type: "restore"; parts: Array<{ key: string; part: FileUIPart }> };
 
 const update = (state: AttachmentsState, key: string, patch: Partial<Attachment>): AttachmentsState => ({
   ...state,
@@ -84,6 +87,21 @@ export function attachmentsReducer(state: AttachmentsState, action: AttachmentsA
       return { ...state, notices: state.notices.filter((n) => n.key !== action.key) };
     case "clear":
       return EMPTY_ATTACHMENTS;
+    case "restore":
+      return {
+        ...state,
+        items: [
+          ...state.items,
+          ...action.parts.map(({ key, part }) => ({
+            key,
+            name: part.filename || "image",
+            status: "ready" as const,
+            progress: 1,
+            preview: part.url,
+            image: { url: part.url, mediaType: part.mediaType as UploadedImage["mediaType"] },
+          })),
+        ],
+      };
   }
 }
 

@@ -1,5 +1,6 @@
 "use client";
 
+import type { FileUIPart } from "ai";
 import { useCallback, useEffect, useReducer, useRef } from "react";
 import { DEFAULT_IMAGE_SETTINGS, type ImageSettings } from "@/lib/images/limits";
 import { randomId } from "@/lib/utils";
@@ -25,6 +26,8 @@ export interface Attachments {
   dismiss: (key: string) => void;
   /** Empties the tray (after sending); uploaded images stay stored, referenced by the sent message. */
   clear: () => void;
+  /** Puts images already stored back in the tray (a question taken back), after those there. */
+  restore: (parts: readonly FileUIPart[]) => void;
   busy: boolean;
   parts: ReturnType<typeof toFileParts>;
   settings: ImageSettings;
@@ -151,5 +154,26 @@ export function useAttachments(settings: ImageSettings | undefined): Attachments
 
   const dismiss = useCallback((key: string) => dispatch({ type: "dismiss", key }), []);
 
-  return { state, add, remove, dismiss, clear, busy: isBusy(state), parts: toFileParts(state), settings: limits };
+  const restore = useCallback(
+    (parts: readonly FileUIPart[]) => {
+      // Within the per-message limit, counted like added files (the question carried no more than that).
+      const { accepted } = splitByRoom(parts, countRef.current, limits.maxPerMessage);
+      if (accepted.length === 0) return;
+      countRef.current += accepted.length;
+      dispatch({ type: "restore", parts: accepted.map((part) => ({ key: randomId(), part })) });
+    },
+    [limits.maxPerMessage],
+  );
+
+  return {
+    state,
+    add,
+    remove,
+    dismiss,
+    clear,
+    restore,
+    busy: isBusy(state),
+    parts: toFileParts(state),
+    settings: limits,
+  };
 }
