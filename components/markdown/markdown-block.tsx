@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import type { Element, Root } from "hast";
 import type { PluggableList } from "unified";
 import type { Components } from "react-markdown";
-import { heal } from "@/lib/markdown/heal";
+import { healMath } from "@/lib/markdown/heal";
 import type { ListItems } from "@/lib/markdown/list-items";
 import { finishedList, listItems } from "@/lib/markdown/list-items";
 import type { MathPlugins } from "@/lib/markdown/plugins";
@@ -74,12 +74,7 @@ export const MarkdownBlock = memo(function MarkdownBlock({
             offset += piece.length;
             return <Sentence key={key} source={piece} math={piece.includes("$") ? math : undefined} done />;
           })}
-          <Sentence
-            key={offset}
-            source={streaming ? heal(sentences.rest) : sentences.rest}
-            math={math}
-            done={!streaming}
-          />
+          <Sentence key={offset} {...typed(sentences.rest, streaming)} math={math} done={!streaming} />
         </p>
       </StreamingBlockContext>
     );
@@ -102,7 +97,7 @@ export const MarkdownBlock = memo(function MarkdownBlock({
         "\n",
         <ListItem
           key={offset}
-          source={streaming ? heal(list.rest) : list.rest}
+          {...typed(list.rest, streaming)}
           definitions={definitions}
           math={math}
           done={!streaming}
@@ -119,19 +114,27 @@ export const MarkdownBlock = memo(function MarkdownBlock({
       </StreamingBlockContext>
     );
   }
+  const { source: shown, unfinishedMath } = typed(source, streaming);
   return (
     <StreamingBlockContext value={streaming}>
       <RenderMarkdown
         remarkPlugins={remarkPluginsFor(math)}
-        rehypePlugins={rehypePluginsFor(math, leading, streaming)}
+        rehypePlugins={rehypePluginsFor(math, leading, streaming, unfinishedMath)}
         components={markdownComponents}
         urlTransform={safeUrl}
       >
-        {definitions + (streaming ? heal(source) : source)}
+        {definitions + shown}
       </RenderMarkdown>
     </StreamingBlockContext>
   );
 });
+
+/** What the text still being typed renders as (healed), and whether its last formula is unfinished (see healMath). */
+function typed(source: string, streaming: boolean): { source: string; unfinishedMath: boolean } {
+  if (!streaming) return { source, unfinishedMath: false };
+  const { healed, unfinishedMath } = healMath(source);
+  return { source: healed, unfinishedMath };
+}
 
 // A sentence renders as its paragraph's content: the paragraph element is the block's own.
 const sentenceComponents: Components = { ...markdownComponents, p: ({ children }) => children };
@@ -141,17 +144,19 @@ const Sentence = memo(function Sentence({
   source,
   math,
   done,
+  unfinishedMath = false,
 }: {
   source: string;
   math: MathPlugins | undefined;
   done: boolean;
+  unfinishedMath?: boolean;
 }) {
   // Plain text (it starts with a letter, right after a cut) renders as itself: no parse.
   if (isPlainText(source)) return source.trimEnd();
   return (
     <RenderMarkdown
       remarkPlugins={remarkPluginsFor(math)}
-      rehypePlugins={rehypePluginsFor(math, false, !done)}
+      rehypePlugins={rehypePluginsFor(math, false, !done, unfinishedMath)}
       components={sentenceComponents}
       urlTransform={safeUrl}
     >
@@ -183,16 +188,18 @@ const ListItem = memo(function ListItem({
   definitions,
   math,
   done,
+  unfinishedMath = false,
 }: {
   source: string;
   definitions: string;
   math: MathPlugins | undefined;
   done: boolean;
+  unfinishedMath?: boolean;
 }) {
   return (
     <RenderMarkdown
       remarkPlugins={remarkPluginsFor(math)}
-      rehypePlugins={itemPluginsFor(rehypePluginsFor(math, false, !done))}
+      rehypePlugins={itemPluginsFor(rehypePluginsFor(math, false, !done, unfinishedMath))}
       components={markdownComponents}
       urlTransform={safeUrl}
     >

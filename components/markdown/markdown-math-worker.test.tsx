@@ -89,6 +89,38 @@ describe("a formula typeset while streaming", () => {
   });
 });
 
+describe("a formula still being typed", () => {
+  it("shows its source with its `$`, muted, and is sent to the worker only once it is closed", async () => {
+    const { Markdown } = await import("./markdown");
+    const before = workers.requests.length;
+    const { container, render } = mount(<Markdown text={"流式 $\\frac{a}{b"} streaming />);
+    await waitUntil(() => container.querySelector(".katex-pending") !== null);
+    expect(container.querySelector(".katex-pending")?.textContent).toBe("$\\frac{a}{b");
+    render(<Markdown text={"流式 $\\frac{a}{b} + c"} streaming />);
+    await waitUntil(() => container.querySelector(".katex-pending")?.textContent === "$\\frac{a}{b} + c");
+    expect(workers.requests.slice(before)).toEqual([]);
+
+    render(<Markdown text={"流式 $\\frac{a}{b} + c$ 之后"} streaming />);
+    await waitUntil(() => workers.requests.includes("\\frac{a}{b} + c"));
+    expect(workers.requests.slice(before)).toEqual(["\\frac{a}{b} + c"]);
+    release();
+    await waitUntil(() => container.querySelector("p .katex") !== null);
+    expect(container.querySelector(".katex-pending")).toBeNull();
+  });
+
+  it("is not sent while a display block is still open either", async () => {
+    const { Markdown } = await import("./markdown");
+    const before = workers.requests.length;
+    const { container, render } = mount(<Markdown text={"公式：\n\n$$\n\\sum_{k=1}^{N} k"} streaming />);
+    await waitUntil(() => container.querySelector(".katex-pending-display") !== null);
+    expect(workers.requests.slice(before)).toEqual([]);
+    render(<Markdown text={"公式：\n\n$$\n\\sum_{k=1}^{N} k\n$$\n\n之后"} streaming />);
+    await waitUntil(() => workers.requests.includes("\\sum_{k=1}^{N} k"));
+    release();
+    await waitUntil(() => container.querySelector(".katex-display") !== null);
+  });
+});
+
 describe("a worker that cannot start", () => {
   it("typesets on the main thread instead, and the formulas show", async () => {
     vi.resetModules();

@@ -126,13 +126,15 @@ export const formulaKey = (options: string, displayMode: boolean, value: string)
 
 /**
  * A typeset formula (its tree is shared: copy it before changing it), or undefined while the worker typesets it.
- * A pending formula is noted for the component rendering it (see collectFormulas).
+ * A pending formula is noted for the component rendering it (see collectFormulas). With `request` false, one the
+ * worker has not typeset yet is not sent to it (nor noted): a formula still being typed changes with the next token.
  */
 export function typesetFormula(
   key: string,
   value: string,
   displayMode: boolean,
   settings: TypesetOptions,
+  request = true,
 ): Formula | undefined {
   const found = cached(key);
   if (found) return found;
@@ -141,6 +143,7 @@ export function typesetFormula(
     keep(key, formula);
     return formula;
   }
+  if (!request) return undefined;
   collecting?.add(key);
   if (!requested.has(key) && worker) {
     requested.add(key);

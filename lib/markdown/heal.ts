@@ -11,6 +11,16 @@ export function heal(text: string): string {
   return healed.replace(/!\[[^\]]*\]\(streamdown:incomplete-image\)\s*$/, "");
 }
 
+/**
+ * `heal(text)`, and whether healing closed a formula at the end (`$…` or a `$$` block still being typed): the text's
+ * last formula is then unfinished.
+ */
+export function healMath(text: string): { healed: string; unfinishedMath: boolean } {
+  const healed = heal(text);
+  const typed = text.trimEnd();
+  return { healed, unfinishedMath: healed.startsWith(typed) && healed.slice(typed.length).includes("$") };
+}
+
 const ROW = /^ {0,3}\|/;
 const PARTIAL_DELIMITER = /^ {0,3}\|[ \t:|-]*$/;
 const DELIMITER_CELL = /^:?-+:?$/;

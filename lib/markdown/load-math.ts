@@ -33,6 +33,7 @@ export function loadMath(): Promise<MathPlugins> {
       rehype: [rehypeKatex],
       // A half-typed formula is not an error yet: show its source muted instead of red.
       rehypeStreaming: [[rehypeKatex, { errorColor: "var(--muted-foreground)" }]],
+      rehypeUnfinished: [[rehypeKatex, { errorColor: "var(--muted-foreground)", unfinished: true }]],
     };
     for (const listener of listeners) listener();
     return loaded;

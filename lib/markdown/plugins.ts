@@ -8,7 +8,13 @@ import type { PluggableList } from "unified";
 export const baseRemarkPlugins: PluggableList = [remarkGfm, remarkCjkFriendly, remarkCjkFriendlyGfmStrikethrough];
 
 /** Math syntax and rendering, loaded on demand by `load-math.ts`. */
-export type MathPlugins = { remark: PluggableList; rehype: PluggableList; rehypeStreaming: PluggableList };
+export type MathPlugins = {
+  remark: PluggableList;
+  rehype: PluggableList;
+  rehypeStreaming: PluggableList;
+  /** Streaming, when healing closed the text's last formula (see rehype-katex-cached's `unfinished`). */
+  rehypeUnfinished: PluggableList;
+};
 
 /**
  * A one-shot render separates top-level elements with "\n" text nodes; a block that follows
@@ -32,13 +38,19 @@ export function remarkPluginsFor(math: MathPlugins | undefined): PluggableList {
   return list;
 }
 
-export function rehypePluginsFor(math: MathPlugins | undefined, leading: boolean, streaming: boolean): PluggableList {
-  const key = `${leading}:${streaming}`;
+export function rehypePluginsFor(
+  math: MathPlugins | undefined,
+  leading: boolean,
+  streaming: boolean,
+  unfinishedMath = false,
+): PluggableList {
+  const unfinished = streaming && unfinishedMath;
+  const key = `${leading}:${streaming}:${unfinished}`;
   let lists = math ? rehypeWithMath.get(math) : rehypeLists;
   if (!lists) rehypeWithMath.set(math!, (lists = new Map()));
   let list = lists.get(key);
   if (!list) {
-    const mathList = math ? (streaming ? math.rehypeStreaming : math.rehype) : [];
+    const mathList = math ? (unfinished ? math.rehypeUnfinished : streaming ? math.rehypeStreaming : math.rehype) : [];
     lists.set(key, (list = [...mathList, ...(leading ? [rehypeLeadingNewline] : [])]));
   }
   return list;

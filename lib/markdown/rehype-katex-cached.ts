@@ -1,19 +1,25 @@
-import type { Element, Root } from "hast";
+import type { Element, ElementContent, Parents, Root } from "hast";
 import type { VFile } from "vfile";
 import { toText } from "hast-util-to-text";
 import { SKIP, visitParents } from "unist-util-visit-parents";
 import type { TypesetOptions } from "./katex-here";
 import { formulaKey, typesetFormula } from "./formulas";
 
-export type Options = TypesetOptions;
+export type Options = TypesetOptions & {
+  /**
+   * The text's last formula is still being typed (healing closed it for display): unless it was typeset before, it
+   * shows its source, `$` included, and is not sent to the worker, whose answer the next token would make stale.
+   */
+  unfinished?: boolean;
+};
 
 /** What a formula shows until the worker has typeset it: its source, muted (display formulas on a line of their own). */
-function pending(value: string, displayMode: boolean): Element {
+function pending(value: string, displayMode: boolean, unfinished = false): Element {
   return {
     type: "element",
     tagName: "span",
     properties: { className: displayMode ? ["katex-pending", "katex-pending-display"] : ["katex-pending"] },
-    children: [{ type: "text", value }],
+    children: [{ type: "text", value: unfinished && !displayMode ? `$${value}` : value }],
   };
 }
 
@@ -23,22 +29,26 @@ function pending(value: string, displayMode: boolean): Element {
  * shared node. KaTeX itself is not imported here.
  */
 export default function rehypeKatexCached(options?: Options | null) {
-  const settings = options || {};
+  const { unfinished = false, ...settings } = options || {};
   const prefix = JSON.stringify(settings);
   return function (tree: Root, file: VFile) {
+    const found: Array<[Element, Parents[]]> = [];
     visitParents(tree, "element", (element, parents) => {
       const classes = Array.isArray(element.properties.className) ? element.properties.className : [];
-      const languageMath = classes.includes("language-math");
-      const mathDisplay = classes.includes("math-display");
-      const mathInline = classes.includes("math-inline");
-      let displayMode = mathDisplay;
-      if (!languageMath && !mathDisplay && !mathInline) return;
-
+      if (!classes.includes("language-math") && !classes.includes("math-display") && !classes.includes("math-inline")) {
+        return;
+      }
+      found.push([element, [...parents]]);
+      return SKIP;
+    });
+    for (const [index, [element, parents]] of found.entries()) {
+      const classes = element.properties.className as unknown[];
+      let displayMode = classes.includes("math-display");
       let parent = parents[parents.length - 1];
       let scope: typeof element = element;
       if (
         element.tagName === "code" &&
-        languageMath &&
+        classes.includes("language-math") &&
         parent &&
         parent.type === "element" &&
         parent.tagName === "pre"
@@ -47,10 +57,12 @@ export default function rehypeKatexCached(options?: Options | null) {
         parent = parents[parents.length - 2];
         displayMode = true;
       }
-      if (!parent) return;
+      if (!parent) continue;
 
       const value = toText(scope, { whitespace: "pre" });
-      const result = typesetFormula(formulaKey(prefix, displayMode, value), value, displayMode, settings);
+      const last = unfinished && index === found.length - 1;
+      const key = formulaKey(prefix, displayMode, value);
+      const result = typesetFormula(key, value, displayMode, settings, !last);
       if (result?.error !== undefined) {
         // As rehype-katex reports it (the formula still renders, leniently or as an error span).
         file.message("Could not render math with KaTeX", {
@@ -59,9 +71,8 @@ export default function rehypeKatexCached(options?: Options | null) {
           source: "rehype-katex",
         });
       }
-      const index = parent.children.indexOf(scope);
-      parent.children.splice(index, 1, ...(result ? structuredClone(result.tree) : [pending(value, displayMode)]));
-      return SKIP;
-    });
+      const at = parent.children.indexOf(scope as ElementContent);
+      parent.children.splice(at, 1, ...(result ? structuredClone(result.tree) : [pending(value, displayMode, last)]));
+    }
   };
 }
