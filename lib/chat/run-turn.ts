@@ -32,7 +32,8 @@ export interface RunTurnInput {
 export async function runTurn(input: RunTurnInput): Promise<Generation> {
   const { db, userId, turn, model } = input;
   const continued = turn.continued;
-  if (continued) await reopenReply(db, userId, continued.id);
+  // Under the user's concurrency limit, checked again as the reply starts streaming (lib/quota).
+  if (continued) await reopenReply(db, userId, continued.id, Date.now(), turn.concurrency);
   let generation: Generation | undefined;
   // A continuation extends the cut reply: what is stored is the old text plus the new.
   const merge = (snapshot: ReplySnapshot): ReplySnapshot =>

@@ -58,6 +58,8 @@ export interface Turn {
    * here; a continuation's (undefined) is reopened by runTurn.
    */
   replyStoredAt?: number;
+  /** A continuation's limit on replies at once, checked again as runTurn reopens the reply. */
+  concurrency?: ConcurrencyLimit | undefined;
 }
 
 const textPart = (text: string): MessagePart => ({ type: "text", text });
@@ -132,7 +134,14 @@ export async function prepareTurn(db: Db, userId: string, request: TurnRequest):
     const last = stored.at(-1);
     const asked = stored.some((m) => m.role === "user" && m.text.trim() !== "");
     if (last?.role !== "assistant" || last.text.trim() === "" || !asked) throw continueError();
-    return { conversation, history: stored, replyId: last.id, continued: last, firstReply: false };
+    return {
+      conversation,
+      history: stored,
+      replyId: last.id,
+      continued: last,
+      firstReply: false,
+      concurrency: request.concurrency,
+    };
   }
 
   const { incoming } = request;

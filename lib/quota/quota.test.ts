@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureConversation, getConversation } from "@/lib/db/queries/conversations";
 import { prepareTurn } from "@/lib/chat/turn";
-import { countStreamingReplies, finalizeMessage, listMessages, startAssistantMessage } from "@/lib/db/queries/messages";
+import {
+  countStreamingReplies,
+  finalizeMessage,
+  listMessages,
+  reopenReply,
+  startAssistantMessage,
+} from "@/lib/db/queries/messages";
 import { AppError } from "@/lib/errors";
 import { createTestUser, DIALECTS, openTestDatabase, type TestDatabase } from "@/test/db";
 import { stopPgCluster } from "@/test/pg-cluster";
@@ -139,6 +145,32 @@ describe.each(DIALECTS)("quota on %s", (dialect) => {
     }
     // With no limit (0 = unlimited) nothing is counted: concurrencyLimit gives none.
     expect(concurrencyLimit({ maxConcurrent: null })).toBeUndefined();
+  });
+
+  it("lets exactly one of two continuations reopen its reply when one place is free", async () => {
+    const user = await createTestUser(t, "continue-race@example.com");
+    const busy = await ensureConversation(t.db, user, { model: "glm-5-1" });
+    await startAssistantMessage(t.db, user, busy.id, { id: "cont-busy", model: "glm-5-1" });
+    const cut = await Promise.all(
+      ["cont-a", "cont-b"].map(async (id) => {
+        const chat = await ensureConversation(t.db, user, { model: "glm-5-1" });
+        await startAssistantMessage(t.db, user, chat.id, { id, model: "glm-5-1" });
+        await finalizeMessage(t.db, user, id, { status: "done", parts: [], metadata: {} });
+        return chat.id;
+      }),
+    );
+    const checks = await Promise.all(cut.map((id) => checkQuota(t.db, user, { defaults, ignoreConversationId: id })));
+    const reopened = await Promise.allSettled(
+      ["cont-a", "cont-b"].map((id, i) => reopenReply(t.db, user, id, Date.now(), concurrencyLimit(checks[i]!))),
+    );
+    expect(reopened.filter((r) => r.status === "fulfilled" && r.value === true)).toHaveLength(1);
+    const refused = reopened.flatMap((r) => (r.status === "rejected" ? [r.reason as AppError] : []));
+    expect(refused.map((e) => [e.code, e.params])).toEqual([["quota_concurrency_exceeded", { limit: 2 }]]);
+    expect(await countStreamingReplies(t.db, user, { freshSince: Date.now() - 60_000 })).toBe(2);
+    // Its own chat's reply does not count against a continuation (the reply it extends).
+    const open = reopened.findIndex((r) => r.status === "fulfilled");
+    const own = await reopenReply(t.db, user, ["cont-a", "cont-b"][open]!, Date.now(), { limit: 2, staleMs: 60_000 });
+    expect(own).toBe(true);
   });
 
   it("counts one user's use only against that user", async () => {

@@ -1,8 +1,8 @@
 import "server-only";
-import { sql, type Selectable } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import { AppError } from "@/lib/errors";
 import type { Db } from "../client";
-import type { MessagesTable } from "../schema";
+import type { Database, MessagesTable } from "../schema";
 import { createConversation } from "./conversations";
 import {
   assertWithinLimit,
@@ -46,6 +46,11 @@ export const postgresMessageWrites: MessageWrites = {
 /** Any int4 shared by every instance: the class of the per-user advisory locks taken while a turn is stored. */
 const TURN_LOCK_CLASS = 1_903_521_652;
 
+/** Takes the user's advisory lock until the transaction ends: one reply at a time starts for this user. */
+export async function lockUsersReplies(trx: Kysely<Database>, userId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${TURN_LOCK_CLASS}, hashtext(${userId}))`.execute(trx);
+}
+
 /**
  * PostgreSQL with a concurrency limit: the turn's rows in one transaction that first takes the user's advisory lock,
  * so the count it reads next (a new snapshot per statement) already holds every reply stored before it, on every
@@ -63,7 +68,7 @@ async function turnRowsWithinLimit(
   try {
     return await db.kysely.transaction().execute(async (trx) => {
       const inTrx: Db = { ...db, kysely: trx };
-      await sql`SELECT pg_advisory_xact_lock(${TURN_LOCK_CLASS}, hashtext(${userId}))`.execute(trx);
+      await lockUsersReplies(trx, userId);
       await assertWithinLimit(inTrx, userId, conversationId, limit, now);
       const conversation = rows.newChat && (await createConversation(inTrx, userId, rows.newChat));
       if (rows.newChat && !conversation) throw CHAT_EXISTS;

@@ -6,6 +6,7 @@ import type { MessageStatus } from "../schema";
 import type { NewConversation } from "./conversations";
 import { parseJson } from "./json";
 import {
+  assertWithinLimit,
   getMessage,
   insertOrReadWinner,
   partsText,
@@ -17,7 +18,7 @@ import {
   type StoredMessage,
   type TurnRows,
 } from "./message-rows";
-import { postgresMessageWrites } from "./messages-postgres";
+import { lockUsersReplies, postgresMessageWrites } from "./messages-postgres";
 import { sqliteMessageWrites } from "./messages-sqlite";
 
 // Messages, always through their owner. A reply is stored while it streams (inserted as
@@ -121,17 +122,40 @@ export async function updateStreamingMessage(
 
 /**
  * A finished reply being continued (cut at max output) streams again: it counts as in progress and
- * its row is rewritten as it grows. False when the reply is gone or not the user's.
+ * its row is rewritten as it grows. False when the reply is gone or not the user's. Under a concurrency limit
+ * (replies in its own chat do not count), quota_concurrency_exceeded and nothing changes when the user is at it,
+ * checked in the same transaction (on PostgreSQL under the user's lock, as a new turn's rows are stored).
  */
-export async function reopenReply(db: Db, userId: string, id: string, now = Date.now()): Promise<boolean> {
-  const result = await db.kysely
-    .updateTable("messages")
-    .set({ status: "streaming", updated_at: now })
-    .where("id", "=", id)
-    .where("user_id", "=", userId)
-    .where("role", "=", "assistant")
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+export async function reopenReply(
+  db: Db,
+  userId: string,
+  id: string,
+  now = Date.now(),
+  limit?: ConcurrencyLimit,
+): Promise<boolean> {
+  const reopen = async (kysely: Db["kysely"]) => {
+    const result = await kysely
+      .updateTable("messages")
+      .set({ status: "streaming", updated_at: now })
+      .where("id", "=", id)
+      .where("user_id", "=", userId)
+      .where("role", "=", "assistant")
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  };
+  if (!limit) return reopen(db.kysely);
+  return db.kysely.transaction().execute(async (trx) => {
+    if (db.dialect === "postgres") await lockUsersReplies(trx, userId);
+    const reply = await trx
+      .selectFrom("messages")
+      .select("conversation_id")
+      .where("id", "=", id)
+      .where("user_id", "=", userId)
+      .executeTakeFirst();
+    if (!reply) return false;
+    await assertWithinLimit({ ...db, kysely: trx }, userId, reply.conversation_id, limit, now);
+    return reopen(trx);
+  });
 }
 
 /** The reply's last word: its status, final parts and metadata. False when the reply is gone. */
