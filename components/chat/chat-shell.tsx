@@ -3,18 +3,17 @@
 import type { FileUIPart } from "ai";
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import { requestSettings } from "@/lib/chat/settings";
 import { estimateTokens } from "@/lib/chat/token-estimate";
 import type { ChatSettings, ChatUIMessage } from "@/lib/chat/types";
-import { AppError, parseErrorPayload } from "@/lib/errors";
 import { conversationKeys } from "@/lib/query/conversations";
 import { randomId } from "@/lib/utils";
 import { ChatDropZone } from "./attachments/chat-drop-zone";
 import { ChatHeader } from "./chat-header";
-import type { ChatDialog, ChatState } from "./chat-context";
+import type { ChatDialog, ChatShellInput, ChatState } from "./chat-context";
 import { ChatStateContext, createChatStore } from "./chat-context";
-import type { ChatEngineProps } from "./chat-engine";
+import type { ChatEngineProps, ChatEngineState } from "./chat-engine";
 import type { ChatRequestExtras } from "./chat-transport";
 import type { ComposerHandle } from "./composer";
 import { Composer } from "./composer";
@@ -87,7 +86,8 @@ function requestServerStop(chatId: string) {
   });
 }
 
-// The shell renders again on every streamed update; its parts render only when what they read changes.
+// A streamed update goes from the engine straight into the chat store: the shell does not render again for it, and
+// its parts render only when what they read changes (memo keeps them out of the shell's own, rarer renders).
 const Header = memo(ChatHeader);
 const Banner = memo(DemoBanner);
 const Messages = memo(MessageList);
@@ -148,22 +148,56 @@ export function ChatShell({
   const retryEngine = loader.retry;
   const onReconnect = useCallback(() => setResuming(false), []);
 
-  // An action waiting for the engine (or for its own task) counts as sent.
-  const chatStatus = pending ? (pending.failed ? "error" : "submitted") : (engine?.status ?? "ready");
-  const engineMessages = engine?.messages;
-  const pendingMessage = pending?.message;
-  const messages = useMemo(() => {
-    const current = engineMessages ?? baseMessages;
-    // (Once sent, the question is the engine's own.)
-    return pendingMessage && !current.some((m) => m.id === pendingMessage.id) ? [...current, pendingMessage] : current;
-  }, [engineMessages, baseMessages, pendingMessage]);
   const engineSetMessages = engine?.setMessages;
   const setMessages = useCallback(
     (next: ChatUIMessage[]) => (engineSetMessages ? engineSetMessages(next) : setBaseMessages(next)),
     [engineSetMessages],
   );
-  const error = engine?.error;
-  const status = resuming && chatStatus === "ready" ? "streaming" : chatStatus;
+  const budget = useContextBudget({ setMessages, system: settings.system, contextWindow: modelInfo?.contextWindow });
+
+  // The parts get functions that never change (each calls this render's version), so reading one never makes a
+  // component render again; only the data below changes.
+  const [latestActions] = useState(createLatest);
+  const [stableActions] = useState(() => bindActions(latestActions));
+  const input: ChatShellInput = {
+    chatId,
+    baseMessages,
+    pendingMessage: pending?.message,
+    // An action waiting for the engine (or for its own task) counts as sent.
+    pending: pending ? (pending.failed ? "failed" : "waiting") : null,
+    resuming,
+    endings,
+    model,
+    modelInfo,
+    settings,
+    budget,
+    imagesOmitted,
+    ...stableActions,
+  };
+  const [store] = useState(() => createChatStore(input));
+  useEffect(() => () => store.dispose(), [store]);
+  // The conversation, status and error as of now (the shell does not render for streamed updates).
+  const now = store.get;
+  const isEmpty = () => store.get().messages.length === 0;
+  const empty = useSyncExternalStore(store.subscribe, isEmpty, isEmpty);
+
+  // The engine reports every streamed update: it goes into the store; the loader hears only of a new engine.
+  const reported = useRef<ChatEngineState | null>(null);
+  const onEngineChange = (next: ChatEngineState) => {
+    store.setEngine(next);
+    const known = reported.current;
+    if (
+      known &&
+      known.sendMessage === next.sendMessage &&
+      known.regenerate === next.regenerate &&
+      known.stop === next.stop &&
+      known.setMessages === next.setMessages
+    ) {
+      return;
+    }
+    reported.current = next;
+    loader.onEngineChange(next);
+  };
 
   // A new chat waits in the composer: the reader can type at once.
   useEffect(() => {
@@ -179,31 +213,17 @@ export function ChatShell({
     window.history.replaceState(null, "", `/c/${encodeURIComponent(chatId)}`);
     void queryClient.invalidateQueries({ queryKey: conversationKeys.all });
   };
-  const context = useContextBudget({
-    messages,
-    setMessages,
-    system: settings.system,
-    contextWindow: modelInfo?.contextWindow,
-  });
-
-  const isBusy = status === "submitted" || status === "streaming";
-  const last = messages.at(-1);
-  const engineFailed = pending?.failed === true;
-  const shownError = useMemo(() => {
-    // The engine did not load (the network, or a deploy replaced its chunk): the question waits for Retry.
-    if (engineFailed) return new AppError("connection_lost").toPayload();
-    if (error) return parseErrorPayload(error.message);
-    // A reply can also end with an error the server put in its metadata, with no stream error.
-    return last?.role === "assistant" ? last.metadata?.error : undefined;
-  }, [engineFailed, error, last]);
 
   const extras = (): ChatRequestExtras | undefined =>
     model
       ? { model, settings: requestSettings(settings, modelInfo), ...(imagesOmitted ? { omitImages: true } : {}) }
       : undefined;
   // Nothing is sent once the conversation fills the model's context: the gateway would only answer 400.
-  const fits = (extraTokens = 0) => !context.contextWindow || context.used + extraTokens < context.contextWindow;
-  const ready = () => !isBusy && extras() !== undefined;
+  const fits = (extraTokens = 0) => {
+    const { used, contextWindow } = now().context;
+    return !contextWindow || used + extraTokens < contextWindow;
+  };
+  const ready = () => !now().isBusy && extras() !== undefined;
 
   const stopReply = () => {
     setResuming(false);
@@ -230,7 +250,7 @@ export function ChatShell({
         retryEngine();
         return false;
       }
-      if (!body || isBusy || !fits(estimateTokens(text))) return false;
+      if (!body || now().isBusy || !fits(estimateTokens(text))) return false;
       follow();
       // Images first, as file parts pointing at /api/images/<id>; a question of images alone has no text part.
       const message: ChatUIMessage = {
@@ -246,7 +266,7 @@ export function ChatShell({
     },
     omitImages: () => setImagesOmitted(true),
     stop: () => {
-      if (isBusy) stopReply();
+      if (now().isBusy) stopReply();
     },
     regenerate: () => {
       if (pending?.failed) return retryEngine();
@@ -260,13 +280,15 @@ export function ChatShell({
       follow();
       // useChat replaces the question and drops every message after it; the question keeps its images.
       const files =
-        messages.find((m) => m.id === messageId)?.parts.filter((p): p is FileUIPart => p.type === "file") ?? [];
+        now()
+          .messages.find((m) => m.id === messageId)
+          ?.parts.filter((p): p is FileUIPart => p.type === "file") ?? [];
       const body = extras();
       withEngine((chat) => void chat.sendMessage({ text, files, messageId }, { body }));
     },
     continueReply: () => {
       const body = extras();
-      if (!body || isBusy || !fits() || last?.role !== "assistant") return;
+      if (!body || now().isBusy || !fits() || now().messages.at(-1)?.role !== "assistant") return;
       follow();
       // No new message: the request ends with the cut reply, and the server streams into that same id.
       withEngine(
@@ -280,33 +302,14 @@ export function ChatShell({
       // A question still waiting for the engine is sent first (its reply then runs on the server like any other).
       if (loader.after(go)) return;
       // The reply keeps running on the server (only Stop ends it); this page just stops listening.
-      if (isBusy && engine) void engine.stop();
+      if (now().isBusy && engine) void engine.stop();
       go();
     },
     openDialog: setDialog,
   };
-  // The parts get functions that never change (each calls this render's version), so reading one never makes a
-  // component render again; only the data below changes.
-  const [latestActions] = useState(createLatest);
-  const [stableActions] = useState(() => bindActions(latestActions));
-  const state: ChatState = {
-    chatId,
-    messages,
-    status,
-    isBusy,
-    endings,
-    error: shownError,
-    model,
-    modelInfo,
-    settings,
-    context,
-    imagesOmitted,
-    ...stableActions,
-  };
-  const [store] = useState(() => createChatStore(state));
   useLayoutEffect(() => {
     latestActions.set(actions);
-    store.set(state);
+    store.setShell(input);
   });
 
   const closeDialog = useCallback(() => setDialog(null), []);
@@ -333,10 +336,10 @@ export function ChatShell({
             className="h-full overflow-x-hidden overflow-y-auto overscroll-contain"
           >
             <div ref={contentRef} className="mx-auto w-full max-w-3xl px-4 py-6">
-              {messages.length === 0 ? <EmptyState onPick={(text) => composerRef.current?.fill(text)} /> : <Messages />}
+              {empty ? <EmptyState onPick={(text) => composerRef.current?.fill(text)} /> : <Messages />}
             </div>
           </div>
-          {away && messages.length > 0 && <JumpToLatest onJump={() => follow("smooth")} />}
+          {away && !empty && <JumpToLatest onJump={() => follow("smooth")} />}
         </div>
         <div className="mx-auto w-full max-w-3xl px-3 pb-3 sm:px-4 sm:pb-4">
           <ComposerPart ref={composerRef} />
@@ -352,7 +355,7 @@ export function ChatShell({
             throttle={STREAM_UPDATE_MS}
             onFinish={onFinish}
             onReconnect={onReconnect}
-            onChange={loader.onEngineChange}
+            onChange={onEngineChange}
           />
         )}
         <Settings open={dialog === "settings"} onClose={closeDialog} />

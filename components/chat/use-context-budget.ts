@@ -52,33 +52,46 @@ function cachedTokens(entry: EstimateMessage): number {
   return count;
 }
 
+/**
+ * The shell's part of the context budget: how to measure a conversation and how to drop its oldest turns. The chat
+ * store applies it to the conversation it holds (see ChatState.context), so a streamed token does not render the
+ * shell to re-count it.
+ */
+export interface BudgetInput {
+  contextWindow: number | undefined;
+  /** Tokens `messages` take in the model's context (cached per message: a streaming reply counts only its new text). */
+  measure: (messages: ChatUIMessage[]) => number;
+  /** Removes the oldest turns of `messages` until the rest plus `extraTokens` is under 80% of the window. */
+  dropOldestTurns: (messages: ChatUIMessage[], extraTokens: number) => number;
+  reset: () => void;
+}
+
 export function useContextBudget({
-  messages,
   setMessages,
   system,
   contextWindow,
 }: {
-  messages: ChatUIMessage[];
   setMessages: (messages: ChatUIMessage[]) => void;
   system: string | undefined;
   contextWindow: number | undefined;
-}): ContextBudget {
+}): BudgetInput {
   // Replies whose reported usage still counts turns that were removed since.
   const [staleUsage, setStaleUsage] = useState<ReadonlySet<string>>(() => new Set());
-  const list = useMemo(() => messages.map(entryOf), [messages]);
-  const used = useMemo(
-    () => estimateConversationTokens(list, { system, staleUsage, estimate: cachedTokens }),
-    [list, system, staleUsage],
+  const measure = useCallback(
+    (messages: ChatUIMessage[]) =>
+      estimateConversationTokens(messages.map(entryOf), { system, staleUsage, estimate: cachedTokens }),
+    [system, staleUsage],
   );
 
   const dropOldestTurns = useCallback(
-    (extraTokens: number) => {
+    (messages: ChatUIMessage[], extraTokens: number) => {
       if (!contextWindow) return 0;
       const target = contextWindow * CONTEXT_WARNING_RATIO;
+      const list = messages.map(entryOf);
       // Reported usage is the truth the meter shows: scale the per-message estimates up to it, so the turns
       // removed are the ones that make room by that measure, not by the (possibly low) estimate.
       const estimated = list.reduce((sum, entry) => sum + cachedTokens(entry), 0);
-      const scale = estimated > 0 ? Math.max(1, used / estimated) : 1;
+      const scale = estimated > 0 ? Math.max(1, measure(messages) / estimated) : 1;
       const count = oldestTurnsToDrop(list, {
         target,
         system,
@@ -91,7 +104,7 @@ export function useContextBudget({
       setStaleUsage(new Set(kept.map((message) => message.id)));
       return count;
     },
-    [contextWindow, list, messages, setMessages, system, used],
+    [contextWindow, measure, setMessages, system],
   );
 
   const reset = useCallback(() => {
@@ -99,5 +112,8 @@ export function useContextBudget({
     counters.clear();
   }, []);
 
-  return { used, contextWindow, dropOldestTurns, reset };
+  return useMemo(
+    () => ({ contextWindow, measure, dropOldestTurns, reset }),
+    [contextWindow, measure, dropOldestTurns, reset],
+  );
 }

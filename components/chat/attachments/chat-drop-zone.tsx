@@ -19,7 +19,8 @@ export function ChatDropZone({
   children: ReactNode;
 }) {
   const t = useTranslations("attachments");
-  const { modelInfo } = useChatState();
+  // Only the model: the drop zone wraps the whole chat and need not render again for each streamed token.
+  const { modelInfo } = useChatState("modelInfo");
   const { data: catalog } = useModels();
   const visionModel = visionModelFor(catalog);
   const disabledMessage =
