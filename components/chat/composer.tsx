@@ -123,6 +123,12 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
     }
   };
 
+  // Stop before the question went out gives it back (useUnsentQuestion), text and images.
+  const stopReply = () => {
+    unsent.stopping();
+    stop();
+  };
+
   const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
     const files = filesFromClipboard(event.clipboardData);
     if (files.length === 0) return;
@@ -139,7 +145,7 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
       event.preventDefault();
     } else if (isBusy && shouldStop(event, composition.active)) {
       event.preventDefault();
-      stop();
+      stopReply();
     }
   };
 
@@ -195,7 +201,7 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
                 size="icon"
                 aria-label={t("stop")}
                 title={t("stop")}
-                onClick={stop}
+                onClick={stopReply}
               >
                 <StopIcon />
               </Button>

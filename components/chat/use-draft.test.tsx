@@ -29,11 +29,13 @@ const KEY = questionKey(question);
 let root: Root;
 let restored: UnsentQuestion[];
 let hold: (q: UnsentQuestion) => void;
+let stopping: () => void;
 
 function Harness({ chatId, status, lastKey }: { chatId: string; status: Status; lastKey: string }) {
   const unsent = useUnsentQuestion(chatId, { status, lastQuestionKey: lastKey }, (q) => restored.push(q));
   useEffect(() => {
     hold = unsent.hold;
+    stopping = unsent.stopping;
   });
   return null;
 }
@@ -55,12 +57,26 @@ describe("the question the composer sent", () => {
     expect(heldQuestion("c1")).toEqual(question);
     // Shown while it waits for the engine; then Stop: ready again, and the conversation no longer has it.
     show("submitted", KEY);
+    act(() => stopping());
     show("ready", "");
     expect(restored).toEqual([question]);
     expect(heldQuestion("c1")).toBeUndefined();
     // Once.
     show("ready", "");
     expect(restored).toHaveLength(1);
+  });
+
+  it("stays held, not put back, for the moment the engine takes it over (ready, without it, no Stop)", () => {
+    show("ready", "");
+    act(() => hold(question));
+    show("submitted", KEY);
+    show("ready", "");
+    expect(restored).toEqual([]);
+    expect(heldQuestion("c1")).toEqual(question);
+    show("submitted", KEY);
+    show("streaming", KEY);
+    expect(heldQuestion("c1")).toBeUndefined();
+    expect(restored).toEqual([]);
   });
 
   it("is let go once its reply streams, and when a reply it started is stopped", () => {
@@ -75,6 +91,7 @@ describe("the question the composer sent", () => {
 
     act(() => hold(question));
     show("submitted", KEY);
+    act(() => stopping());
     // The engine had sent it: Stop ends the request, the question stays in the conversation, not in the composer.
     show("ready", KEY);
     expect(heldQuestion("c1")).toBeUndefined();

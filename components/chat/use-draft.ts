@@ -144,16 +144,18 @@ type Status = "submitted" | "streaming" | "ready" | "error";
 /**
  * The composer's sent question until the server takes it up. `hold` it when it is sent; it is let go once the reply
  * streams, or the chat is ready again with the question in the conversation (a reply stopped or finished). When the
- * chat is ready again without it (taken back before it went out), `restore` gets it back, text and images. After a
+ * reader pressed Stop (`stopping`) and the chat is ready again without it, it was taken back before it went out:
+ * `restore` gets it back, text and images. (Without a Stop, a moment without it is the engine taking it over.) After a
  * reload, a held question that is not the conversation's last one is restored once, as the chat first shows.
  */
 export function useUnsentQuestion(
   chatId: string,
   chat: { status: Status; lastQuestionKey: string },
   restore: (question: UnsentQuestion) => void,
-): { hold: (question: UnsentQuestion) => void } {
-  // The question this page sent and still holds (storage may be unavailable), and whether the chat took it.
-  const sent = useRef<{ question: UnsentQuestion; busy: boolean } | null>(null);
+): { hold: (question: UnsentQuestion) => void; stopping: () => void } {
+  // The question this page sent and still holds (storage may be unavailable), whether the chat took it up, and
+  // whether the reader pressed Stop since.
+  const sent = useRef<{ question: UnsentQuestion; busy: boolean; stopped: boolean } | null>(null);
   const restoreRef = useRef(restore);
   useEffect(() => {
     restoreRef.current = restore;
@@ -177,20 +179,27 @@ export function useUnsentQuestion(
       current.busy = true;
       return;
     }
-    if (status === "streaming" || current.busy) {
+    const inConversation = lastKey === questionKey(current.question);
+    if (status === "streaming" || (current.busy && inConversation)) {
       sent.current = null;
       releaseQuestion(chatId);
-      // Ready again without it: it never went out (Stop took it back).
-      if (status === "ready" && lastKey !== questionKey(current.question)) restoreRef.current(current.question);
+    } else if (current.busy && current.stopped) {
+      // Ready again without it after Stop: it never went out.
+      sent.current = null;
+      releaseQuestion(chatId);
+      restoreRef.current(current.question);
     }
   }, [chatId, status, lastKey]);
 
   const hold = useCallback(
     (question: UnsentQuestion) => {
-      sent.current = { question, busy: false };
+      sent.current = { question, busy: false, stopped: false };
       holdQuestion(chatId, question);
     },
     [chatId],
   );
-  return { hold };
+  const stopping = useCallback(() => {
+    if (sent.current) sent.current.stopped = true;
+  }, []);
+  return { hold, stopping };
 }
