@@ -1,19 +1,26 @@
 // `npm start`: build once if there is no production build yet, then serve it on PORT (default 3000;
 // `-p <port>` and `-H <host>` as for `next start`).
 //
-// The server is Next's own request handler behind a node:http server, with one exception: the hot
-// streaming route, POST /api/chat, is answered by lib/chat/node-chat.ts — the same code the Next route
-// handler runs (origin check, session, validation, quotas, persistence), minus Next's per-request
-// machinery, which cost more CPU than the whole reply relay at 200 concurrent streams (bench/RESULTS.md).
-// That handler lives in the built route module (.next/server/app/(chat)/api/chat/route.js), which
-// registers it on globalThis when loaded; it gets the headers next.config.mjs gives /api/chat (from the
-// build's routes manifest). Every other request, and this one when anything above is missing, goes to Next.
+// The server is Next's own request handler behind a node:http server, except for the chat replies.
+// POST /api/chat — and the two routes that reach a live reply, POST /api/chat/[id]/stop and
+// GET /api/chat/[id]/stream — are answered by the chat worker: a worker thread (scripts/chat-worker.mjs)
+// that loads the built route module and runs the same code the Next route handlers run (origin check,
+// session, validation, quotas, the gateway stream, persistence; lib/chat/worker-host.ts), with none of
+// Next's per-request machinery and none of the async hooks Next's AsyncLocalStorage turns on in this
+// thread, on the machine's other core. This thread only parses HTTP, reads the request body and writes
+// the worker's frames to the sockets (scripts/chat-worker-client.mjs); bench/RESULTS.md has the numbers.
+// If the worker cannot start (CHAT_WORKER=0 turns it off) or stops, POST /api/chat runs in this thread
+// on bare node:http (lib/chat/node-chat.ts) and stop / re-attach go to Next, which then holds the replies.
+// The chat responses get the headers next.config.mjs gives their paths (from the build's routes manifest).
+// Every other request, and these when anything above is missing, goes to Next.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
+import { matchWorkerRoute, startChatWorker } from "./chat-worker-client.mjs";
 import { clientAddress, parseTrustedProxies } from "./client-ip.mjs";
 import { refuseLongUrl } from "./request-guard.mjs";
 
@@ -50,6 +57,7 @@ const handle = app.getRequestHandler();
 
 const CHAT_PATH = "/api/chat";
 const chat = await loadChatHandler();
+const worker = chat && process.env.CHAT_WORKER !== "0" ? await loadChatWorker() : undefined;
 
 const server = http.createServer((req, res) => {
   const refused = refuseLongUrl(req.url);
@@ -69,8 +77,16 @@ const server = http.createServer((req, res) => {
     trustedProxies,
   );
   if (chat && req.method === "POST" && (req.url === CHAT_PATH || req.url?.startsWith(`${CHAT_PATH}?`))) {
-    chat.handler(req, res, chat.headers);
+    if (worker?.client.alive) worker.client.post(req, res, chat.headers);
+    else chat.handler(req, res, chat.headers);
     return;
+  }
+  if (worker?.client.alive) {
+    const match = matchWorkerRoute(req.method, req.url);
+    if (match) {
+      worker.client.route(req, res, worker.headers[match.route], match);
+      return;
+    }
   }
   void handle(req, res);
 });
@@ -85,6 +101,51 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
     setTimeout(() => process.exit(0), 500).unref();
     server.closeIdleConnections?.();
   });
+}
+
+/** The headers next.config.mjs gives this path, as the build compiled them; undefined when a rule is conditional. */
+function configHeaders(manifest, pathname) {
+  const headers = {};
+  for (const rule of manifest.headers ?? []) {
+    if (!new RegExp(rule.regex).test(pathname)) continue;
+    if (rule.has || rule.missing) {
+      console.warn(`[glm-chat] ${pathname} goes through Next: header rule ${rule.source} is conditional`);
+      return undefined;
+    }
+    for (const { key, value } of rule.headers) headers[key.toLowerCase()] = value;
+  }
+  return headers;
+}
+
+/** The chat worker's client and the headers of the other routes it answers, or undefined (then this thread serves them). */
+async function loadChatWorker() {
+  const manifest = JSON.parse(readFileSync(path.join(dir, ".next/routes-manifest.json"), "utf8"));
+  const headers = {
+    stop: configHeaders(manifest, `${CHAT_PATH}/id/stop`),
+    stream: configHeaders(manifest, `${CHAT_PATH}/id/stream`),
+  };
+  if (!headers.stop || !headers.stream) return undefined;
+  // Replies a previous run left streaming are marked interrupted once, here, before the worker starts any.
+  try {
+    await globalThis[Symbol.for("glm-chat.node-chat-ready")]?.();
+  } catch (err) {
+    console.warn("[glm-chat] chat replies run in the server's thread: the database did not start:", err);
+    return undefined;
+  }
+  // Sessions are read here, where better-auth already runs, and passed along (lib/chat/node-chat.ts sessionFor).
+  const session = globalThis[Symbol.for("glm-chat.node-chat-session")];
+  const client = await startChatWorker(
+    fileURLToPath(new URL("./chat-worker.mjs", import.meta.url)),
+    { dir },
+    typeof session === "function" ? { session } : {},
+  );
+  if (!client) return undefined;
+  console.log("[glm-chat] chat replies run in the chat worker thread");
+  // An auth change here (sign-out, ban, …) empties the worker's session cache too (lib/auth/session-cache.ts).
+  globalThis[Symbol.for("glm-chat.sessions-forgotten")] = () => client.forgetSessions();
+  // And so does a change of a user's limits (lib/db/queries/limits.ts).
+  globalThis[Symbol.for("glm-chat.limits-forgotten")] = (userId) => client.forgetLimits(userId);
+  return { client, headers };
 }
 
 /** The route module's node:http handler and the headers for its responses, or undefined (then Next serves it). */
@@ -103,16 +164,7 @@ async function loadChatHandler() {
     console.warn("[glm-chat] POST /api/chat goes through Next: the route registered no node handler");
     return undefined;
   }
-  // The headers next.config.mjs gives this path, as the build compiled them.
   const manifest = JSON.parse(readFileSync(path.join(dir, ".next/routes-manifest.json"), "utf8"));
-  const headers = {};
-  for (const rule of manifest.headers ?? []) {
-    if (!new RegExp(rule.regex).test(CHAT_PATH)) continue;
-    if (rule.has || rule.missing) {
-      console.warn(`[glm-chat] POST /api/chat goes through Next: header rule ${rule.source} is conditional`);
-      return undefined;
-    }
-    for (const { key, value } of rule.headers) headers[key.toLowerCase()] = value;
-  }
-  return { handler, headers };
+  const headers = configHeaders(manifest, CHAT_PATH);
+  return headers ? { handler, headers } : undefined;
 }

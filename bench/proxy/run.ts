@@ -87,10 +87,19 @@ function track(child: ChildProcess): ChildProcess {
 function raisePriority(pids: number[]): void {
   if (NICE === 0) return;
   for (const pid of pids) {
+    // Every thread: on Linux a nice value is per thread, and the app's chat worker is a thread of its own.
+    let threads: number[];
     try {
-      setPriority(pid, NICE);
+      threads = readdirSync(`/proc/${pid}/task`).map(Number);
     } catch {
-      // not permitted (not root): measure at the default priority
+      threads = [pid];
+    }
+    for (const tid of threads) {
+      try {
+        setPriority(tid, NICE);
+      } catch {
+        // not permitted (not root): measure at the default priority
+      }
     }
     try {
       // With autogroup scheduling (the default on most kernels) a process's nice only counts within its session's
@@ -230,7 +239,7 @@ async function runLoad(job: Omit<LoadJob, "type">): Promise<LoadResult> {
 
 // ---------- candidates ----------
 
-type CandidateId = "direct" | "raw" | "ai-sdk" | "lib" | "app";
+type CandidateId = "direct" | "raw" | "ai-sdk" | "lib" | "app" | "app-inproc";
 
 interface Server {
   port: number;
@@ -320,14 +329,15 @@ function newestMtime(rels: string[]): number {
 // settings an older build does not know are ignored by it.
 const BENCH_ADMIN = { email: "bench@example.com", password: "bench-password-0001" };
 
-async function startNext(): Promise<Server> {
+/** `npm start`; `extraEnv` e.g. CHAT_WORKER=0 for its in-process chat path. */
+async function startNext(id: CandidateId, extraEnv: Record<string, string> = {}): Promise<Server> {
   ensureNextBuild();
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   mkdirSync(outDir, { recursive: true });
-  const dbFile = path.join(outDir, "proxy-app.db");
+  const dbFile = path.join(outDir, `proxy-${id}.db`);
   for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${dbFile}${suffix}`, { force: true });
-  const prof = profileArgs("app");
+  const prof = profileArgs(id);
   const child = track(
     spawn(
       process.execPath,
@@ -350,6 +360,7 @@ async function startNext(): Promise<Server> {
           AUTH_SIGN_IN_PER_MINUTE: "10000",
           QUOTA_MAX_CONCURRENT: "0",
           QUOTA_TOKENS_PER_DAY: "0",
+          ...extraEnv,
         },
         stdio: ["ignore", "ignore", "inherit"],
         detached: true,
@@ -370,11 +381,11 @@ async function startNext(): Promise<Server> {
     await sleep(250);
   }
   raisePriority(processTree(child.pid!));
-  return { port, child, headers: await signIn(origin) };
+  return { port, child, headers: await signIn(origin, dbFile) };
 }
 
 /** Signs the seeded admin in (when the build has accounts) and returns the session cookie as a header. */
-async function signIn(origin: string): Promise<Record<string, string>> {
+async function signIn(origin: string, dbFile: string): Promise<Record<string, string>> {
   const res = await fetch(`${origin}/api/auth/sign-in/email`, {
     method: "POST",
     headers: { "content-type": "application/json", origin },
@@ -391,9 +402,7 @@ async function signIn(origin: string): Promise<Record<string, string>> {
     .map((c) => c.split(";")[0])
     .join("; ");
   if (!cookie) throw new Error("sign-in gave no session cookie");
-  console.log(
-    `  signed in as ${BENCH_ADMIN.email} (fresh database ${path.relative(root, path.join(outDir, "proxy-app.db"))})`,
-  );
+  console.log(`  signed in as ${BENCH_ADMIN.email} (fresh database ${path.relative(root, dbFile)})`);
   return { cookie };
 }
 
@@ -435,12 +444,21 @@ const candidates: Candidate[] = [
   },
   {
     id: "app",
-    label: "our app: npm start (scripts/start.mjs), POST /api/chat",
+    label: "our app: npm start (scripts/start.mjs), POST /api/chat (in its chat worker thread)",
     kind: "ui",
     path: "/api/chat",
     headers: {},
     body: appBody,
-    start: startNext,
+    start: () => startNext("app"),
+  },
+  {
+    id: "app-inproc",
+    label: "our app with CHAT_WORKER=0: POST /api/chat in the server's own thread (the fallback)",
+    kind: "ui",
+    path: "/api/chat",
+    headers: {},
+    body: appBody,
+    start: () => startNext("app-inproc", { CHAT_WORKER: "0" }),
   },
 ];
 
@@ -707,6 +725,7 @@ const LABELS: Record<CandidateId, string> = {
   "ai-sdk": "AI SDK default (reference)",
   lib: "lib/chat on node:http",
   app: "**our app (Next)**",
+  "app-inproc": "our app, CHAT_WORKER=0",
 };
 
 function table(rows: Row[]): string {
@@ -716,7 +735,7 @@ function table(rows: Row[]): string {
     "| path | streams | completed | TTFT p50 / p99 (ms) | added TTFT p50 / p99 (ms) | gap p99 (ms) | events up → down | server CPU per upstream event | × raw | peak RSS (MB) |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
-  const order: CandidateId[] = ["direct", "raw", "ai-sdk", "lib", "app"];
+  const order: CandidateId[] = ["direct", "raw", "ai-sdk", "lib", "app-inproc", "app"];
   const sorted = [...rows].sort(
     (a, b) => a.concurrency - b.concurrency || order.indexOf(a.candidate) - order.indexOf(b.candidate),
   );
@@ -867,10 +886,12 @@ async function main(): Promise<void> {
 
   const main = table(pooledRows);
   const appVerdicts = only.has("app") ? verdicts(pooledRows, "app") : [];
+  const inprocVerdicts = only.has("app-inproc") ? verdicts(pooledRows, "app-inproc") : [];
   const libVerdicts = only.has("lib") ? verdicts(pooledRows, "lib") : [];
   const refVerdicts = only.has("ai-sdk") ? verdicts(pooledRows, "ai-sdk") : [];
   console.log(`\n${main}\n`);
   if (appVerdicts.length) console.log(`our app:\n${verdictTable(appVerdicts)}\n`);
+  if (inprocVerdicts.length) console.log(`our app, CHAT_WORKER=0:\n${verdictTable(inprocVerdicts)}\n`);
   if (libVerdicts.length) console.log(`lib/chat without Next:\n${verdictTable(libVerdicts)}\n`);
   if (refVerdicts.length) console.log(`AI SDK default:\n${verdictTable(refVerdicts)}\n`);
   console.log(detailTable(perRound));

@@ -81,6 +81,11 @@ export function toSessionUser(user: { id: string; email: string; name: string; r
  * few seconds per session cookie, forgotten at once on any auth change (lib/auth/session-cache.ts).
  */
 export async function requireUser(req: Request | Headers, auth?: Auth): Promise<SessionUser> {
+  if (vouched.has(req)) {
+    const user = vouched.get(req);
+    if (!user) throw new AppError("unauthorized");
+    return user;
+  }
   const headers = req instanceof Headers ? req : req.headers;
   const instance = auth ?? (await getAuth());
   const user = await cachedSession(instance, headers.get("cookie"), async () => {
@@ -89,6 +94,17 @@ export async function requireUser(req: Request | Headers, auth?: Auth): Promise<
   });
   if (!user) throw new AppError("unauthorized");
   return user;
+}
+
+/**
+ * Requests whose session the server's own thread has already read (the chat worker's, lib/chat/worker-host.ts):
+ * requireUser takes the answer as it is, so that the worker never runs better-auth, whose AsyncLocalStorage
+ * would turn on async hooks for every promise in that thread. null: no valid session.
+ */
+const vouched = new WeakMap<Request | Headers, SessionUser | null>();
+
+export function vouchSession(req: Request, user: SessionUser | null): void {
+  vouched.set(req, user);
 }
 
 /** The signed-in admin: unauthorized (401) without a session, forbidden (403) for staff. */

@@ -19,9 +19,13 @@ interface Entry<T> {
 const caches = new WeakMap<object, { generation: number; entries: Map<string, Entry<unknown>> }>();
 let generation = 0;
 
+/** Set by scripts/start.mjs: the chat worker's thread keeps a cache of its own and must forget too. */
+export const SESSIONS_FORGOTTEN_HOOK = Symbol.for("glm-chat.sessions-forgotten");
+
 /** Forgets every remembered session (called after every auth change). */
 export function forgetSessions(): void {
   generation++;
+  (globalThis as typeof globalThis & { [SESSIONS_FORGOTTEN_HOOK]?: () => void })[SESSIONS_FORGOTTEN_HOOK]?.();
 }
 
 export function cachedSession<T>(

@@ -1,51 +1,39 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { POST as stopRoute } from "@/app/(chat)/api/chat/[id]/stop/route";
+import { GET as streamRoute } from "@/app/(chat)/api/chat/[id]/stream/route";
+import { getAuth, requireUser, vouchSession, type SessionUser } from "@/lib/auth";
+import { forgetSessions } from "@/lib/auth/session-cache";
+import { ensureDatabase } from "@/lib/db";
+import { forgetUserLimits } from "@/lib/db/queries/limits";
 import { AppError } from "@/lib/errors";
+import { serverEnv } from "@/lib/env";
 import { chatPostError, startChatReply } from "./chat-post";
+import { readNodeJson, requestFromRawHeaders } from "./node-request";
 import { UI_STREAM_HEADERS } from "./ui-stream";
+import { serveChatWorker, type WorkerPort } from "./worker-host";
 
 // POST /api/chat on bare node:http: the same startChatReply as the Next route handler (origin check,
 // session, zod, limits, quota, the stored turn, persistence), without Next's per-request machinery
-// (routing, proxy.ts, web Request/Response conversion, its response pipeline). Frames go from the
-// generation straight to the socket. scripts/start.mjs sends POST /api/chat here, with the headers
-// next.config.mjs gives /api/chat; everything else still goes to Next. The Next route imports this
-// module, so loading the route registers the handler on globalThis (both share the one process).
+// (routing, proxy.ts, web Request/Response conversion, its response pipeline). The Next route imports
+// this module, so loading the built route module registers two entry points on globalThis for
+// scripts/start.mjs:
+//   - the chat worker's (NODE_CHAT_WORKER): scripts/chat-worker.mjs loads the route module in a worker
+//     thread and serves POST /api/chat, POST /api/chat/[id]/stop and GET /api/chat/[id]/stream there
+//     (lib/chat/worker-host.ts), so that every live reply and its registry live in that thread;
+//   - the in-process handler (NODE_CHAT_HANDLER), used when the worker cannot start or has died: frames go from
+//     the generation straight to the socket, and stop / re-attach stay with Next in the same process.
 
 export type NodeChatHandler = (req: IncomingMessage, res: ServerResponse, headers: Record<string, string>) => void;
 
-/** Where scripts/start.mjs finds the handler once the route module is loaded. */
+/** Where scripts/start.mjs finds the in-process handler once the route module is loaded. */
 export const NODE_CHAT_HANDLER = Symbol.for("glm-chat.node-chat-handler");
-
-const formatBytes = (bytes: number) =>
-  bytes >= 1_000_000 ? `${(bytes / 1_000_000).toFixed(1)} MB` : `${Math.round(bytes / 1000)} KB`;
-
-/** Reads a JSON body without ever holding more than `limit` bytes of it (the same errors as lib/http's readJsonBody). */
-export async function readNodeJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  const tooLarge = () => new AppError("body_too_large", { limit: formatBytes(limit) });
-  const declared = Number(req.headers["content-length"] ?? "0");
-  if (declared > limit) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req) {
-    total += (chunk as Buffer).byteLength;
-    if (total > limit) throw tooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  if (total === 0) throw new AppError("invalid_body", { detail: "empty body" });
-  try {
-    return JSON.parse(Buffer.concat(chunks, total).toString("utf8"));
-  } catch {
-    throw new AppError("invalid_body", { detail: "not valid JSON" });
-  }
-}
-
-/** The request's headers as a bodiless web Request: all the origin check and the session lookup read. */
-function headersOnly(req: IncomingMessage): Request {
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
-  return new Request(`http://localhost${req.url ?? "/"}`, { method: "POST", headers });
-}
+/** Where scripts/chat-worker.mjs finds the worker's entry point once the route module is loaded. */
+export const NODE_CHAT_WORKER = Symbol.for("glm-chat.node-chat-worker");
+/** Where scripts/start.mjs finds the session lookup it does for the chat worker's requests. */
+export const NODE_CHAT_SESSION = Symbol.for("glm-chat.node-chat-session");
+/** Where scripts/start.mjs finds the database start (recovery of replies a previous run left streaming). */
+export const NODE_CHAT_READY = Symbol.for("glm-chat.node-chat-ready");
 
 export async function handleChatPost(
   req: IncomingMessage,
@@ -54,7 +42,10 @@ export async function handleChatPost(
 ): Promise<void> {
   let generation;
   try {
-    generation = await startChatReply({ request: headersOnly(req), readJson: (limit) => readNodeJson(req, limit) });
+    generation = await startChatReply({
+      request: requestFromRawHeaders("POST", req.url ?? "/", req.rawHeaders),
+      readJson: (limit) => readNodeJson(req, limit),
+    });
   } catch (err) {
     const error = chatPostError(err);
     const body = JSON.stringify({ error: error.toPayload() });
@@ -88,4 +79,52 @@ const handler: NodeChatHandler = (req, res, headers) => {
   });
 };
 
-(globalThis as typeof globalThis & { [NODE_CHAT_HANDLER]?: NodeChatHandler })[NODE_CHAT_HANDLER] = handler;
+/**
+ * The worker's start: the database (already migrated and swept by the server's thread, which calls
+ * NODE_CHAT_READY first) and the auth instance, then the routes on `port`.
+ */
+async function serveWorker(port: WorkerPort): Promise<void> {
+  const db = await ensureDatabase();
+  await getAuth();
+  serveChatWorker(
+    port,
+    {
+      post: startChatReply,
+      vouch: vouchSession,
+      stop: stopRoute,
+      stream: streamRoute,
+      forgetSessions,
+      forgetLimits: (userId) => forgetUserLimits(db, userId),
+    },
+    { bodyLimit: serverEnv().CHAT_MAX_BODY_BYTES },
+  );
+}
+
+/**
+ * The session of a request the chat worker will answer, read in the server's thread (where better-auth and its
+ * AsyncLocalStorage already run for every other route), from these raw headers: the user, null for none, or
+ * undefined when the lookup failed (the worker then tries itself and answers with the error).
+ */
+async function sessionFor(rawHeaders: readonly string[]): Promise<SessionUser | null | undefined> {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) headers.append(rawHeaders[i]!, rawHeaders[i + 1]!);
+  try {
+    return await requireUser(headers);
+  } catch (err) {
+    if (err instanceof AppError && err.code === "unauthorized") return null;
+    return undefined;
+  }
+}
+
+const g = globalThis as typeof globalThis & {
+  [NODE_CHAT_HANDLER]?: NodeChatHandler;
+  [NODE_CHAT_WORKER]?: typeof serveWorker;
+  [NODE_CHAT_READY]?: () => Promise<void>;
+  [NODE_CHAT_SESSION]?: typeof sessionFor;
+};
+g[NODE_CHAT_SESSION] = sessionFor;
+g[NODE_CHAT_HANDLER] = handler;
+g[NODE_CHAT_WORKER] = serveWorker;
+g[NODE_CHAT_READY] = async () => {
+  await ensureDatabase();
+};

@@ -43,6 +43,14 @@ async function readUserLimits(db: Db, userId: string): Promise<UserLimits> {
   };
 }
 
+/** Set by scripts/start.mjs: the chat worker's thread remembers overrides too and must forget a change at once. */
+export const LIMITS_FORGOTTEN_HOOK = Symbol.for("glm-chat.limits-forgotten");
+
+/** Forgets one user's remembered overrides (the chat worker, told of a change made in the server's thread). */
+export function forgetUserLimits(db: Db, userId: string): void {
+  limitsCache.get(db)?.delete(userId);
+}
+
 export async function setUserLimits(db: Db, userId: string, limits: UserLimits, now = Date.now()): Promise<void> {
   const values = { tokens_per_day: limits.tokensPerDay, max_concurrent: limits.maxConcurrent, updated_at: now };
   limitsCache.get(db)?.delete(userId);
@@ -55,6 +63,9 @@ export async function setUserLimits(db: Db, userId: string, limits: UserLimits, 
   } finally {
     // Also a read that started while this write ran.
     limitsCache.get(db)?.delete(userId);
+    (globalThis as typeof globalThis & { [LIMITS_FORGOTTEN_HOOK]?: (userId: string) => void })[LIMITS_FORGOTTEN_HOOK]?.(
+      userId,
+    );
   }
 }
 
