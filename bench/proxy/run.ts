@@ -4,10 +4,10 @@
 //
 //   npm run bench:proxy                       full run (1, 50, 200 streams), writes bench/RESULTS.md
 //   npm run bench:proxy -- --quick            1 and 20 streams, nothing written
-//   options: --levels 1,50,200  --only direct,raw,app  --chunk-ms 40  --window 30000  --ramp 1000
+//   options: --levels 1,50,200  --only direct,raw,app-inproc,app  --chunk-ms 40  --window 30000  --ramp 1000
 //            --rounds 3  --rebuild (next build first)  --no-write  --profile app|lib|raw|ai-sdk (node --cpu-prof)
 //
-// Every level is measured in --rounds rounds; a round measures each candidate in turn (direct, raw, lib, app; the
+// Every level is measured in --rounds rounds; a round measures each candidate in turn (direct, raw, lib, app-inproc, app; the
 // AI SDK reference in the first round only), so that a slow spell of the shared machine, or one noisy sample of
 // the raw baseline, cannot decide a comparison: the report pools each path's TTFT samples over its rounds and gives
 // CPU per event as the median of the rounds with their spread.
@@ -56,7 +56,7 @@ const quick = flag("quick");
 const levels = opt("levels", quick ? "1,20" : "1,50,200")
   .split(",")
   .map(Number);
-const only = new Set(opt("only", "direct,raw,ai-sdk,lib,app").split(","));
+const only = new Set(opt("only", "direct,raw,ai-sdk,lib,app-inproc,app").split(","));
 const chunkMs = Number(opt("chunk-ms", "40"));
 const windowMs = Number(opt("window", "30000"));
 const rampMs = Number(opt("ramp", "1000"));
@@ -932,20 +932,25 @@ function appRevision(): string {
 function overheadNote(rows: Row[]): string {
   const top = Math.max(...levels);
   const app = rows.find((r) => r.candidate === "app" && r.concurrency === top);
+  const inproc = rows.find((r) => r.candidate === "app-inproc" && r.concurrency === top);
   const lib = rows.find((r) => r.candidate === "lib" && r.concurrency === top);
   const raw = rows.find((r) => r.candidate === "raw" && r.concurrency === top);
   if (!app?.serverCpuMs || !lib?.serverCpuMs || !raw?.serverCpuMs) return "";
   const perStream = (ms: number) => (ms / top).toFixed(1);
+  const busy = (r: Row) => `${fmt((r.serverCpuMs! / r.wallMs) * 100)}%`;
   return (
     `At ${top} streams the servers used ${fmt(raw.serverCpuMs / 1000, 1)} s (raw pass-through), ${fmt(lib.serverCpuMs / 1000, 1)} s ` +
-    `(lib/chat on node:http) and ${fmt(app.serverCpuMs / 1000, 1)} s (the app) of CPU: lib/chat's parsing and UI-stream ` +
+    `(lib/chat on node:http: no session, database or title) and ${fmt(app.serverCpuMs / 1000, 1)} s (the app) of CPU: lib/chat's parsing and UI-stream ` +
     `framing cost ${perStream(lib.serverCpuMs - raw.serverCpuMs)} ms per stream over a raw pass-through, and everything the app ` +
     `does around the same code (session, validation, quota, the turn read from and written to the database, the reply ` +
-    `saved every second and finalized, usage, the chat title — a second gateway request —, and sharing its process with ` +
-    `Next, whose AsyncLocalStorage hooks every promise) ${perStream(app.serverCpuMs - lib.serverCpuMs)} ms per stream more. One Node process runs ` +
-    `all of it on one core; the app's was busy ${fmt((app.serverCpuMs / app.wallMs) * 100)}% of the level's ${fmt(app.wallMs / 1000, 1)} s ` +
-    `(lib/chat on node:http: ${fmt((lib.serverCpuMs / lib.wallMs) * 100)}%), so new streams queue behind the ones already running: ` +
-    `that is what sets the app's time-to-first-token at ${top} streams.`
+    `saved every second and finalized, usage, the chat title — a second gateway request —, and handing requests and frames ` +
+    `between the server's thread and its chat worker) ${perStream(app.serverCpuMs - lib.serverCpuMs)} ms per stream more. ` +
+    `The app's process (HTTP and sockets in the server's thread, the replies in the chat worker thread) used ${busy(app)} of one core ` +
+    `over the level's ${fmt(app.wallMs / 1000, 1)} s (lib/chat on node:http, one thread: ${busy(lib)})` +
+    (inproc?.serverCpuMs
+      ? `; with CHAT_WORKER=0, the replies in the server's own thread beside Next (whose AsyncLocalStorage hooks every promise there), ` +
+        `${fmt(inproc.serverCpuMs / 1000, 1)} s, ${busy(inproc)} of its one core, and new streams queue behind the running ones.`
+      : ".")
   );
 }
 
@@ -975,7 +980,7 @@ function writeResults(r: {
     "## Proxy streaming benchmark",
     "",
     `\`npm run bench:proxy\` — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC. Machine: ${r.machine.cpus} CPUs (${r.machine.model}), ` +
-      `${r.machine.memGiB} GiB RAM, Node ${process.version}, Linux. App: ${appRevision()} (production build served as \`npm start\` does: scripts/start.mjs, Next with POST /api/chat on node:http, ` +
+      `${r.machine.memGiB} GiB RAM, Node ${process.version}, Linux. App: ${appRevision()} (production build served as \`npm start\` does: scripts/start.mjs, Next with the chat routes in its chat worker thread, ` +
       `signed in, SQLite persistence on). The simulator, each server and the load client run as separate processes on this ` +
       `machine, over 127.0.0.1` +
       (NICE !== 0
@@ -989,7 +994,7 @@ function writeResults(r: {
       `(so that p50 has samples); at 50 and 200, the streams open over ${rampMs / 1000} s and all run at once. ` +
       `Each level has a ${windowMs / 1000} s window; a stream not finished by then counts as not completed.`,
     "",
-    `Rounds: every level ran ${ROUNDS} time${ROUNDS > 1 ? "s" : ""}; each round measured the paths one after another (direct, raw, lib, app; ` +
+    `Rounds: every level ran ${ROUNDS} time${ROUNDS > 1 ? "s" : ""}; each round measured the paths one after another (direct, raw, lib, app with CHAT_WORKER=0, app; ` +
       `the AI SDK reference in the first round only), all servers started and warmed up beforehand, so each path's rounds ` +
       `are spread over the same minutes as the others'. The table pools them: TTFT percentiles are over every stream of every ` +
       `round (added = pooled p50/p99 minus the direct path's pooled p50/p99), completion and events are summed, gap p99 is the ` +
