@@ -45,7 +45,8 @@ export const MarkdownBlock = memo(function MarkdownBlock({
     return (
       <>
         {leading ? "\n" : null}
-        <p>{plain.trim()}</p>
+        {/* A paragraph drops its final spaces and tabs (not other whitespace, such as an ideographic space). */}
+        <p>{plain.replace(/[ \t]+$/, "")}</p>
       </>
     );
   }
@@ -152,7 +153,7 @@ const Sentence = memo(function Sentence({
   unfinishedMath?: boolean;
 }) {
   // Plain text (it starts with a letter, right after a cut) renders as itself: no parse.
-  if (isPlainText(source)) return source.trimEnd();
+  if (isPlainText(source)) return source.replace(/[ \t]+$/, "");
   return (
     <RenderMarkdown
       remarkPlugins={remarkPluginsFor(math)}

@@ -63,3 +63,15 @@ describe("math plugins that load part-way through a stream", () => {
     expect(renderSplit(state, math)).toBe(renderOneShot(text, math));
   });
 });
+
+describe("settled paragraphs rendered without a parse", () => {
+  it.each([
+    "中文段落结尾有全角空格\u3000\n\n下一段",
+    "中文段落结尾有不换行空格\u00a0  \n\n下一段",
+    "**粗体**开头的一段话，足够长的句子需要超过八十个字符才能被切分成句子片段。这是第二句，也足够长了吧。还有第三句话。结尾全角空格\u3000\n\n下一段",
+  ])("%j keeps what a parse keeps (only spaces and tabs end a paragraph)", async (text) => {
+    const math = await loadMath();
+    const split = advance(undefined, text, options(true, math));
+    expect(renderSplit(split, math)).toBe(renderOneShot(text, math));
+  });
+});

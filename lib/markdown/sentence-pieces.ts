@@ -100,6 +100,8 @@ export function settledSentencePieces(
 ): { pieces: string[]; rest: string } | null {
   const line = source.replace(/\n[ \t\n]*$/, "");
   const sentences = sentencePieces(line, plugins);
-  if (!sentences || !standsAlone(sentences.rest.trimEnd(), plugins, true)) return null;
-  return { pieces: sentences.pieces, rest: sentences.rest.trimEnd() };
+  // A paragraph drops its final spaces and tabs (not other whitespace, such as an ideographic space).
+  const rest = sentences?.rest.replace(/[ \t]+$/, "");
+  if (!sentences || !rest || !standsAlone(rest, plugins, true)) return null;
+  return { pieces: sentences.pieces, rest };
 }
