@@ -1,5 +1,7 @@
 import type { Page, Request, Route } from "@playwright/test";
+import { screenshotPng } from "../test/images";
 import { expect, test } from "./fixtures";
+import { Attachments } from "./pages/attachments";
 
 // The chat engine (useChat, its transport, Zod: components/chat/chat-engine.tsx) is not part of the chat page's
 // first load; the page imports it once the browser is idle. These tests hold its chunk back (recognised by a string
@@ -132,4 +134,66 @@ test("when the chat engine cannot be loaded, the question stays with an error, a
   await expect(chat.errorNotice).toHaveCount(0);
   await expect(chat.messages).toHaveCount(2);
   expect(posts).toHaveLength(1);
+});
+
+test("Stop before the chat engine arrives puts the question's images back too, and they go out with it", async ({
+  chat,
+  sim,
+  page,
+}) => {
+  await sim.script({ kind: "stream", text: "看到图片了。" });
+  const engine = await holdEngine(page);
+  const posts = chatPosts(page);
+  const images = new Attachments(page);
+  await chat.goto();
+  await engine.requested;
+  await images.pick({ name: "截图.png", mimeType: "image/png", buffer: await screenshotPng(320, 200) });
+  await images.expectReady(1);
+  await chat.ask("带图的问题");
+  await expect(images.items).toHaveCount(0);
+  await chat.stop.click();
+
+  await expect(chat.messages).toHaveCount(0);
+  await expect(chat.input).toHaveValue("带图的问题");
+  await images.expectReady(1);
+  await expect(images.items.first()).toHaveAttribute("title", "截图.png");
+  engine.release();
+  await expect(chat.send).toBeEnabled();
+  expect(posts).toHaveLength(0);
+  await chat.input.press("Enter");
+  await expect(chat.assistant()).toHaveAttribute("data-status", "done");
+  await expect(images.sentImages).toHaveCount(1);
+  const requests = await sim.chatRequests();
+  expect(requests).toHaveLength(1);
+  const body = requests[0]?.body as { messages: Array<{ role: string; content: unknown }> };
+  expect(JSON.stringify(body.messages.at(-1))).toContain("data:image/");
+  expect(posts).toHaveLength(1);
+});
+
+test("a question the chat engine could not send is back in the composer after a reload", async ({
+  chat,
+  sim,
+  page,
+}) => {
+  await sim.script({ kind: "stream", text: "重新加载后送达。" });
+  const engine = await holdEngine(page, { fail: true });
+  const posts = chatPosts(page);
+  await chat.goto();
+  await engine.requested;
+  await chat.ask("加载失败后刷新也不能丢");
+  await expect(chat.errorNotice).toHaveAttribute("data-code", "connection_lost");
+  await expect(chat.input).toHaveValue("");
+
+  await page.reload();
+  await expect(chat.input).toHaveValue("加载失败后刷新也不能丢");
+  await expect(chat.messages).toHaveCount(0);
+  // Once, not again on the next reload after it is sent.
+  engine.release();
+  await chat.input.press("Enter");
+  await expect(chat.assistant()).toContainText("重新加载后送达。");
+  await expect(chat.assistant()).toHaveAttribute("data-status", "done");
+  expect(posts).toHaveLength(1);
+  await page.reload();
+  await expect(chat.messages).toHaveCount(2);
+  await expect(chat.input).toHaveValue("");
 });
