@@ -30,7 +30,7 @@ const stopCluster = () => {
   execFileSync("scripts/pg-test-cluster.sh", ["stop", dir], { stdio: "ignore" });
 };
 const logFile = env.E2E_LOG_FILE;
-// What `npm start` serves (scripts/start.mjs: Next, with POST /api/chat on its lean node:http path).
+// What `npm start` serves (scripts/start.mjs: Next, with the chat routes' replies in its chat worker thread).
 const server = spawn(process.execPath, ["scripts/start.mjs", "-p", port, "-H", "127.0.0.1"], {
   env,
   stdio: logFile ? ["inherit", "pipe", "pipe"] : "inherit",

@@ -30,8 +30,8 @@ const CONTINUE_INSTRUCTION = "请从上次中断处继续，不要重复已写�
 
 /**
  * What a POST /api/chat needs from its HTTP request: the headers (origin check and session) and the
- * JSON body, read at most once, never holding more than `limit` bytes. The Next route handler and the
- * lean node:http path (lib/chat/node-chat.ts) both provide it.
+ * JSON body, read at most once, never holding more than `limit` bytes. The Next route handler, `npm start`'s chat
+ * worker (lib/chat/worker-host.ts) and its in-process fallback (lib/chat/node-chat.ts) all provide it.
  */
 export interface ChatPostRequest {
   /** A Request without its body is enough: only its headers are read here. */
