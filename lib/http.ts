@@ -7,10 +7,13 @@ function formatBytes(bytes: number): string {
   return bytes >= 1_000_000 ? `${(bytes / 1_000_000).toFixed(1)} MB` : `${Math.round(bytes / 1000)} KB`;
 }
 
+/** The error for a request body over `limit` bytes. */
+export const bodyTooLarge = (limit: number) => new AppError("body_too_large", { limit: formatBytes(limit) });
+
 /** Reads a JSON body without ever holding more than `limit` bytes of it. */
 export async function readJsonBody(req: Request, limit: number): Promise<unknown> {
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > limit) throw new AppError("body_too_large", { limit: formatBytes(limit) });
+  if (declared > limit) throw bodyTooLarge(limit);
   if (!req.body) throw new AppError("invalid_body", { detail: "empty body" });
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -21,7 +24,7 @@ export async function readJsonBody(req: Request, limit: number): Promise<unknown
     total += value.byteLength;
     if (total > limit) {
       await reader.cancel().catch(() => {});
-      throw new AppError("body_too_large", { limit: formatBytes(limit) });
+      throw bodyTooLarge(limit);
     }
     chunks.push(value);
   }
@@ -40,7 +43,7 @@ export async function readJsonBody(req: Request, limit: number): Promise<unknown
 export async function readBodyBytes(
   req: Request,
   limit: number,
-  tooLarge: (bytes: number) => AppError = () => new AppError("body_too_large", { limit: formatBytes(limit) }),
+  tooLarge: (bytes: number) => AppError = () => bodyTooLarge(limit),
 ): Promise<Buffer> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > limit) throw tooLarge(declared);

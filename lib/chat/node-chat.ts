@@ -9,7 +9,7 @@ import { forgetUserLimits } from "@/lib/db/queries/limits";
 import { AppError } from "@/lib/errors";
 import { serverEnv } from "@/lib/env";
 import { chatPostError, startChatReply } from "./chat-post";
-import { readNodeJson, requestFromRawHeaders } from "./node-request";
+import { headersFromRaw, readNodeJson, requestFromRawHeaders } from "./node-request";
 import { UI_STREAM_HEADERS } from "./ui-stream";
 import { serveChatWorker, type WorkerPort } from "./worker-host";
 
@@ -106,10 +106,8 @@ async function serveWorker(port: WorkerPort): Promise<void> {
  * undefined when the lookup failed (the worker then tries itself and answers with the error).
  */
 async function sessionFor(rawHeaders: readonly string[]): Promise<SessionUser | null | undefined> {
-  const headers = new Headers();
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) headers.append(rawHeaders[i]!, rawHeaders[i + 1]!);
   try {
-    return await requireUser(headers);
+    return await requireUser(headersFromRaw(rawHeaders));
   } catch (err) {
     if (err instanceof AppError && err.code === "unauthorized") return null;
     return undefined;

@@ -1,15 +1,11 @@
 import "server-only";
 import type { IncomingMessage } from "node:http";
 import { AppError } from "@/lib/errors";
+import { bodyTooLarge } from "@/lib/http";
 
 // What the node:http paths of /api/chat (lib/chat/node-chat.ts in the server's thread, lib/chat/worker-host.ts in
 // the chat worker) need from a raw HTTP request: its JSON body, read with the same limit and errors as lib/http's
 // readJsonBody, and its headers as a bodiless web Request (all the origin check and the session lookup read).
-
-const formatBytes = (bytes: number) =>
-  bytes >= 1_000_000 ? `${(bytes / 1_000_000).toFixed(1)} MB` : `${Math.round(bytes / 1000)} KB`;
-
-export const bodyTooLarge = (limit: number) => new AppError("body_too_large", { limit: formatBytes(limit) });
 
 /** Parses a whole request body that is known to fit the limit. */
 export function parseJsonBytes(bytes: Uint8Array): unknown {
@@ -35,9 +31,14 @@ export async function readNodeJson(req: IncomingMessage, limit: number): Promise
   return parseJsonBytes(Buffer.concat(chunks, total));
 }
 
-/** A bodiless web Request with these raw headers (name, value, name, value, …). */
-export function requestFromRawHeaders(method: string, url: string, rawHeaders: readonly string[]): Request {
+/** Web Headers from node's raw headers (name, value, name, value, …). */
+export function headersFromRaw(rawHeaders: readonly string[]): Headers {
   const headers = new Headers();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) headers.append(rawHeaders[i]!, rawHeaders[i + 1]!);
-  return new Request(`http://localhost${url}`, { method, headers });
+  return headers;
+}
+
+/** A bodiless web Request with these raw headers. */
+export function requestFromRawHeaders(method: string, url: string, rawHeaders: readonly string[]): Request {
+  return new Request(`http://localhost${url}`, { method, headers: headersFromRaw(rawHeaders) });
 }

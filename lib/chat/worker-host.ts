@@ -4,7 +4,8 @@ import { toAppError } from "@/lib/errors";
 import type { ChatPostRequest } from "./chat-post";
 import { chatPostError } from "./chat-post";
 import type { Generation } from "./generation";
-import { bodyTooLarge, parseJsonBytes, requestFromRawHeaders } from "./node-request";
+import { bodyTooLarge } from "@/lib/http";
+import { parseJsonBytes, requestFromRawHeaders } from "./node-request";
 import { UI_STREAM_HEADERS } from "./ui-stream";
 
 // The chat worker's side of `npm start`'s chat routes. scripts/start.mjs runs the replies in a worker thread
