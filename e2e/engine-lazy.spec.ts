@@ -170,6 +170,44 @@ test("Stop before the chat engine arrives puts the question's images back too, a
   expect(posts).toHaveLength(1);
 });
 
+test("the page-wide Esc before the chat engine arrives puts the question's images back at once too", async ({
+  chat,
+  sim,
+  page,
+}) => {
+  await sim.script({ kind: "stream", text: "Esc 之后再发送的回答。" });
+  const engine = await holdEngine(page);
+  const posts = chatPosts(page);
+  const images = new Attachments(page);
+  await chat.goto();
+  await engine.requested;
+  await images.pick({ name: "截图.png", mimeType: "image/png", buffer: await screenshotPng(320, 200) });
+  await images.expectReady(1);
+  await chat.ask("用 Esc 停下的带图问题");
+  await expect(images.items).toHaveCount(0);
+  await expect(chat.stop).toBeVisible();
+  // Not the composer's own Esc: the page's (focus outside the composer), which stops through the chat shell.
+  await chat.input.blur();
+  await page.keyboard.press("Escape");
+
+  await expect(chat.messages).toHaveCount(0);
+  await expect(chat.input).toHaveValue("用 Esc 停下的带图问题");
+  await images.expectReady(1);
+  await expect(images.items.first()).toHaveAttribute("title", "截图.png");
+  engine.release();
+  await expect(chat.send).toBeEnabled();
+  expect(posts).toHaveLength(0);
+  await chat.input.press("Enter");
+  await expect(chat.assistant()).toHaveAttribute("data-status", "done");
+  await expect(images.sentImages).toHaveCount(1);
+  expect(posts).toHaveLength(1);
+  // Given back once: a reload does not put the question (sent now) back in the composer.
+  await page.reload();
+  await expect(chat.messages).toHaveCount(2);
+  await expect(chat.input).toHaveValue("");
+  await expect(images.items).toHaveCount(0);
+});
+
 test("a question the chat engine could not send is back in the composer after a reload", async ({
   chat,
   sim,

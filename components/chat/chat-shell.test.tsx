@@ -30,9 +30,11 @@ const renders = vi.hoisted(() => ({
 }));
 
 // A stand-in engine: the test plays useChat's part and reports snapshots through the shell's onChange.
+// With `held`, the engine mounts without reporting: to the shell it has not arrived yet.
 const engine = vi.hoisted(() => ({
   report: null as null | ((state: { messages: ChatUIMessage[]; status: ChatStatus; error?: Error }) => void),
   stopped: 0,
+  held: false,
 }));
 vi.mock("./chat-engine", () => {
   const functions = {
@@ -45,7 +47,7 @@ vi.mock("./chat-engine", () => {
     ChatEngine: ({ onChange, messages }: ChatEngineProps) => {
       useEffect(() => {
         engine.report = (state) => onChange({ ...functions, error: undefined, ...state });
-        engine.report({ messages, status: "ready" });
+        if (!engine.held) engine.report({ messages, status: "ready" });
         // (The real engine reports through the latest onChange too.)
         // eslint-disable-next-line react-hooks/exhaustive-deps
       }, []);
@@ -54,6 +56,8 @@ vi.mock("./chat-engine", () => {
   };
 });
 vi.mock("next/navigation", () => ({ useRouter: () => ({ push: () => {} }) }));
+// A model with vision starts the image worker when the composer shows; these tests attach no new image.
+vi.mock("./attachments/preparer", () => ({ imagePreparer: () => ({ warm: () => {} }) }));
 vi.mock("./attachments/chat-drop-zone", async (importOriginal) => {
   const real = await importOriginal<typeof DropZoneModule>();
   return {
@@ -130,10 +134,13 @@ const reply = (text: string, metadata?: ChatUIMessage["metadata"]): ChatUIMessag
 let root: Root;
 let host: HTMLElement;
 
-async function mountShell(props: { initialMessages?: ChatUIMessage[]; resume?: boolean } = {}) {
+async function mountShell(
+  props: { initialMessages?: ChatUIMessage[]; resume?: boolean } = {},
+  models: ModelsResponse = catalog,
+) {
   const { ChatShell } = await import("./chat-shell");
   const queryClient = new QueryClient();
-  queryClient.setQueryData(["models"], catalog);
+  queryClient.setQueryData(["models"], models);
   await act(async () =>
     root.render(
       <QueryClientProvider client={queryClient}>
@@ -156,6 +163,8 @@ beforeEach(() => {
   Object.assign(renders, { shell: 0, header: 0, composer: 0, list: 0, messages: {} });
   engine.report = null;
   engine.stopped = 0;
+  engine.held = false;
+  localStorage.clear();
   window.matchMedia ??= (() => ({ matches: false })) as unknown as typeof window.matchMedia;
   host = document.createElement("div");
   document.body.append(host);
@@ -224,5 +233,58 @@ describe("the chat shell while a reply streams", () => {
     await report({ messages: [question, reply("上一次的回答，接着说")], status: "streaming" });
     expect(articles()[1]?.dataset.status).toBe("streaming");
     expect(articles()[1]?.textContent).toContain("接着说");
+  });
+});
+
+describe("Stop before the chat engine has arrived", () => {
+  const visionCatalog: ModelsResponse = {
+    ...catalog,
+    models: catalog.models.map((m) => ({ ...m, vision: true })),
+  };
+  const image = { type: "file" as const, mediaType: "image/png", url: "/api/images/img-1", filename: "截图.png" };
+  const input = () => host.querySelector<HTMLTextAreaElement>('[data-testid="chat-input"]')!;
+  const trayImages = () => [...host.querySelectorAll<HTMLElement>('[data-testid="attachment"]')].map((i) => i.title);
+  const press = (target: EventTarget) =>
+    act(() => void target.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true })));
+
+  /** A question with an image in the composer (as a previous visit left it), sent while the engine is held. */
+  async function sendWhileEngineHeld() {
+    localStorage.setItem("glm-chat.unsent.c1", JSON.stringify({ text: "看这张图", files: [image] }));
+    engine.held = true;
+    await mountShell({}, visionCatalog);
+    expect(input().value).toBe("看这张图");
+    expect(trayImages()).toEqual(["截图.png"]);
+    await act(async () => host.querySelector<HTMLButtonElement>('[data-testid="send-button"]')!.click());
+    expect(articles()).toHaveLength(1);
+    expect(input().value).toBe("");
+    expect(trayImages()).toEqual([]);
+    expect(host.querySelector('[data-testid="stop-button"]')).not.toBeNull();
+  }
+
+  function expectQuestionBack() {
+    expect(articles()).toHaveLength(0);
+    expect(input().value).toBe("看这张图");
+    expect(trayImages()).toEqual(["截图.png"]);
+    // Given back now, so not held for the next visit (it would come back a second time).
+    expect(localStorage.getItem("glm-chat.unsent.c1")).toBeNull();
+    expect(engine.stopped).toBe(0);
+  }
+
+  it("through the page-wide Esc puts the question back at once, text and images", async () => {
+    await sendWhileEngineHeld();
+    await press(document.body);
+    expectQuestionBack();
+  });
+
+  it("through the composer's Stop button puts it back the same way", async () => {
+    await sendWhileEngineHeld();
+    await act(async () => host.querySelector<HTMLButtonElement>('[data-testid="stop-button"]')!.click());
+    expectQuestionBack();
+  });
+
+  it("through Esc in the composer puts it back the same way (the page-wide Esc does not stop twice)", async () => {
+    await sendWhileEngineHeld();
+    await press(input());
+    expectQuestionBack();
   });
 });

@@ -227,11 +227,12 @@ export function ChatShell({
 
   const stopReply = () => {
     setResuming(false);
+    // Every Stop (the composer's button and Esc, the page-wide Esc) comes here: the composer hears of it, and a
+    // question that had not gone out yet comes back to it, text and images (useUnsentQuestion).
+    composerRef.current?.stopping();
     if (pending) {
       // Nothing was sent yet: the question goes back to the composer instead.
       loader.cancel();
-      const text = pending.message?.parts.find((part) => part.type === "text")?.text;
-      if (text) composerRef.current?.fill(text);
       return;
     }
     if (engine) void engine.stop();

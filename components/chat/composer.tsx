@@ -24,12 +24,15 @@ import { ThinkingToggle } from "./thinking-toggle";
 import { useAutosize } from "./use-autosize";
 import { useModels } from "./use-models";
 
-/** Lets the shell put text in the box (example prompts) and images in the tray (a drop on the chat), while
- * the draft and its attachments stay local to the composer. */
+/** Lets the shell put text in the box (example prompts) and images in the tray (a drop on the chat), and tell the
+ * composer of a Stop, while the draft and its attachments stay local to the composer. */
 export interface ComposerHandle {
   fill: (text: string) => void;
   focus: () => void;
   attach: (files: File[]) => void;
+  /** The reader pressed Stop (any of its ways: the shell's stop calls this): the question just sent comes back here,
+   * text and images, if it had not gone out yet (useUnsentQuestion). */
+  stopping: () => void;
 }
 
 export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
@@ -93,9 +96,10 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
       },
       focus: () => textareaRef.current?.focus(),
       attach,
+      stopping: unsent.stopping,
     }),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- attach reads the latest render's model
-    [canAttach, attachments.add],
+    [canAttach, attachments.add, unsent.stopping],
   );
 
   // The worker starts while the page is idle, not when the first photo arrives.
@@ -123,12 +127,6 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
     }
   };
 
-  // Stop before the question went out gives it back (useUnsentQuestion), text and images.
-  const stopReply = () => {
-    unsent.stopping();
-    stop();
-  };
-
   const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
     const files = filesFromClipboard(event.clipboardData);
     if (files.length === 0) return;
@@ -145,7 +143,8 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
       event.preventDefault();
     } else if (isBusy && shouldStop(event, composition.active)) {
       event.preventDefault();
-      stopReply();
+      // Stop before the question went out gives it back (the shell tells useUnsentQuestion), text and images.
+      stop();
     }
   };
 
@@ -201,7 +200,7 @@ export function Composer({ ref }: { ref?: Ref<ComposerHandle> }) {
                 size="icon"
                 aria-label={t("stop")}
                 title={t("stop")}
-                onClick={stopReply}
+                onClick={stop}
               >
                 <StopIcon />
               </Button>
