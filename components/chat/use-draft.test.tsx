@@ -2,13 +2,14 @@
 import { act, useEffect } from "react";
 import type { Root } from "react-dom/client";
 import { createRoot } from "react-dom/client";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChatUIMessage } from "@/lib/chat/types";
 import {
   heldQuestion,
   holdQuestion,
   lastQuestionKey,
   questionKey,
+  useDraft,
   useUnsentQuestion,
   type UnsentQuestion,
 } from "./use-draft";
@@ -48,7 +49,10 @@ beforeEach(() => {
   restored = [];
   root = createRoot(document.createElement("div"));
 });
-afterEach(() => act(() => root.unmount()));
+afterEach(() => {
+  act(() => root.unmount());
+  vi.restoreAllMocks();
+});
 
 describe("the question the composer sent", () => {
   it("comes back, text and images, when Stop takes it back before it went out", () => {
@@ -142,5 +146,44 @@ describe("the question the composer sent", () => {
     expect(lastQuestionKey(messages)).toBe(KEY);
     expect(lastQuestionKey(messages.slice(0, 1))).toBe(questionKey({ text: "早先的问题", files: [] }));
     expect(lastQuestionKey([])).toBe("");
+  });
+});
+
+describe("without storage (full or disabled)", () => {
+  function disableStorage() {
+    const refuse = () => {
+      throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+    };
+    for (const method of ["getItem", "setItem", "removeItem"] as const) {
+      vi.spyOn(localStorage, method).mockImplementation(refuse);
+    }
+  }
+
+  it("keeps the draft in memory for this visit", () => {
+    disableStorage();
+    const seen: { draft: string; setDraft: (value: string) => void }[] = [];
+    function Draft() {
+      const [draft, setDraft] = useDraft("c-nostore");
+      useEffect(() => void seen.push({ draft, setDraft }));
+      return null;
+    }
+    const draft = () => seen.at(-1)!.draft;
+    act(() => root.render(<Draft />));
+    expect(draft()).toBe("");
+    act(() => seen.at(-1)!.setDraft("草稿"));
+    expect(draft()).toBe("草稿");
+    act(() => seen.at(-1)!.setDraft(""));
+    expect(draft()).toBe("");
+  });
+
+  it("still gives a question back after Stop, and holds nothing", () => {
+    disableStorage();
+    show("ready", "");
+    act(() => hold(question));
+    expect(heldQuestion("c1")).toBeUndefined();
+    show("submitted", KEY);
+    act(() => stopping());
+    show("ready", "");
+    expect(restored).toEqual([question]);
   });
 });

@@ -7,28 +7,38 @@ import type { ChatUIMessage } from "@/lib/chat/types";
 // The composer's unsent text, kept per conversation in localStorage: a reload, a crash or a visit to
 // another chat does not lose it. Memory is the working copy (storage may be full or disabled).
 
+/** localStorage, which may be full or disabled (private mode, a blocked site): what cannot be read is null, what
+ * cannot be written is not stored (null removes). */
+const storage = {
+  get(key: string): string | null {
+    try {
+      return localStorage.getItem(key);
+    } catch {
+      return null;
+    }
+  },
+  set(key: string, value: string | null): void {
+    try {
+      if (value === null) localStorage.removeItem(key);
+      else localStorage.setItem(key, value);
+    } catch {
+      // Nothing stored; the callers say what lives on without it.
+    }
+  },
+};
+
 const PREFIX = "glm-chat.draft.";
 const memory = new Map<string, string>();
 const listeners = new Set<() => void>();
 
 function read(key: string): string {
-  const held = memory.get(key);
-  if (held !== undefined) return held;
-  try {
-    return localStorage.getItem(key) ?? "";
-  } catch {
-    return "";
-  }
+  return memory.get(key) ?? storage.get(key) ?? "";
 }
 
 function write(key: string, value: string): void {
   memory.set(key, value);
-  try {
-    if (value) localStorage.setItem(key, value);
-    else localStorage.removeItem(key);
-  } catch {
-    // Storage full or disabled (private mode): the draft lives in memory for this visit.
-  }
+  // Not stored (storage full or disabled): the draft lives in memory for this visit.
+  storage.set(key, value || null);
   for (const listener of listeners) listener();
 }
 
@@ -88,12 +98,7 @@ const isImagePart = (value: unknown): value is FileUIPart => {
 
 /** The held question of this conversation; undefined when none (or what storage holds is not one). */
 export function heldQuestion(chatId: string): UnsentQuestion | undefined {
-  let raw: string | null;
-  try {
-    raw = localStorage.getItem(`${UNSENT_PREFIX}${chatId}`);
-  } catch {
-    return undefined;
-  }
+  const raw = storage.get(`${UNSENT_PREFIX}${chatId}`);
   if (!raw) return undefined;
   try {
     const value = JSON.parse(raw) as Partial<UnsentQuestion> | null;
@@ -107,19 +112,12 @@ export function heldQuestion(chatId: string): UnsentQuestion | undefined {
 }
 
 export function holdQuestion(chatId: string, question: UnsentQuestion): void {
-  try {
-    localStorage.setItem(`${UNSENT_PREFIX}${chatId}`, JSON.stringify(question));
-  } catch {
-    // Storage full or disabled: the question is only kept for Stop on this page (see useUnsentQuestion).
-  }
+  // Not stored (storage full or disabled): the question is only kept for Stop on this page (see useUnsentQuestion).
+  storage.set(`${UNSENT_PREFIX}${chatId}`, JSON.stringify(question));
 }
 
 export function releaseQuestion(chatId: string): void {
-  try {
-    localStorage.removeItem(`${UNSENT_PREFIX}${chatId}`);
-  } catch {
-    // Nothing was stored.
-  }
+  storage.set(`${UNSENT_PREFIX}${chatId}`, null);
 }
 
 /** What identifies a question in the conversation: its text and its images' URLs. */
