@@ -9,12 +9,13 @@ import { findModel, getCatalog } from "@/lib/gateway/catalog";
 import type { WireChatRequest } from "@/lib/gateway/wire";
 import { assertSameOrigin } from "@/lib/http";
 import { userImageSource } from "@/lib/images/store";
-import { checkQuota, concurrencyLimit } from "@/lib/quota";
+import { checkQuota, concurrencyLimit, tokenLimit } from "@/lib/quota";
 import { chatTools } from "@/lib/tools/registry";
 import type { Generation } from "./generation";
 import { hashedUserId } from "./requester";
 import { runTurn } from "./run-turn";
 import { checkNewImages, messageImageIds, messageText, toWireMessagesWithImages } from "./to-wire";
+import { estimateTokens } from "./token-estimate";
 import { prepareTurn } from "./turn";
 
 // POST /api/chat, independent of the HTTP server: parse → session → limits → quota → the turn from
@@ -84,8 +85,10 @@ export async function startChatReply(input: ChatPostRequest): Promise<Generation
     continue: body.continue,
     firstMessageId: body.firstMessageId,
     maxMessages: env.CHAT_MAX_MESSAGES,
-    // The place checkQuota saw free is taken only as the reply's row is stored, checked again there.
+    // The place checkQuota saw free is taken only as the reply's row is stored, checked again there; the reply's
+    // estimated tokens are reserved there too (the turn adds its conversation's estimate to these).
     concurrency: concurrencyLimit(quota),
+    tokens: tokenLimit(quota, (maxTokens ?? model.maxOutputTokens) + (system ? estimateTokens(system) : 0)),
   });
 
   // The stored conversation goes upstream, never the browser's copy; only validated fields ride along.

@@ -33,7 +33,7 @@ export async function runTurn(input: RunTurnInput): Promise<Generation> {
   const { db, userId, turn, model } = input;
   const continued = turn.continued;
   // Under the user's concurrency limit, checked again as the reply starts streaming (lib/quota).
-  if (continued) await reopenReply(db, userId, continued.id, Date.now(), turn.concurrency);
+  if (continued) await reopenReply(db, userId, continued.id, Date.now(), turn.concurrency, turn.tokens);
   let generation: Generation | undefined;
   // A continuation extends the cut reply: what is stored is the old text plus the new.
   const merge = (snapshot: ReplySnapshot): ReplySnapshot =>
@@ -65,19 +65,23 @@ export async function runTurn(input: RunTurnInput): Promise<Generation> {
       ? new ReplyWriter(db, writerOptions, turn.replyStoredAt)
       : await startReplyWriter(db, writerOptions);
 
-  // The reply's final row (and its usage, which the next question's quota check counts) is written
-  // before the response ends; the rest after.
+  // The reply's usage (which the next question's quota check counts) and its final row are written before the
+  // response ends; the rest after. The usage first: the row's reservation of the user's daily tokens (lib/quota)
+  // holds until the final row, so there is no moment when neither counts.
   const persist = async (outcome: GenerationOutcome, finished: Generation) => {
-    await writer.finish({ ...outcome, ...merge(outcome) });
-    if (outcome.usage) {
-      await recordUsage(db, {
-        userId,
-        conversationId: turn.conversation.id,
-        // One record per reply; a continuation is a reply of its own.
-        messageId: continued ? `${turn.replyId}:continued:${finished.startedAt}` : turn.replyId,
-        model: model.id,
-        usage: outcome.usage,
-      });
+    try {
+      if (outcome.usage) {
+        await recordUsage(db, {
+          userId,
+          conversationId: turn.conversation.id,
+          // One record per reply; a continuation is a reply of its own.
+          messageId: continued ? `${turn.replyId}:continued:${finished.startedAt}` : turn.replyId,
+          model: model.id,
+          usage: outcome.usage,
+        });
+      }
+    } finally {
+      await writer.finish({ ...outcome, ...merge(outcome) });
     }
   };
 

@@ -11,12 +11,15 @@ import {
   appendTurnMessages,
   deleteMessagesBefore,
   type ConcurrencyLimit,
+  type TokenLimit,
   deleteMessagesFrom,
   listMessages,
   type MessagePart,
+  partsText,
   type StoredMessage,
 } from "@/lib/db/queries/messages";
 import { AppError } from "@/lib/errors";
+import { withPrompt } from "@/lib/quota";
 import { messageText } from "./to-wire";
 import type { ChatSettings } from "./types";
 
@@ -41,6 +44,8 @@ export interface TurnRequest {
   maxMessages: number;
   /** The user's limit on replies at once, checked again as the reply's row is stored (lib/quota). */
   concurrency?: ConcurrencyLimit | undefined;
+  /** The user's tokens per day, likewise; the reply reserves its estimate plus the conversation's (lib/quota). */
+  tokens?: TokenLimit | undefined;
 }
 
 export interface Turn {
@@ -60,6 +65,8 @@ export interface Turn {
   replyStoredAt?: number;
   /** A continuation's limit on replies at once, checked again as runTurn reopens the reply. */
   concurrency?: ConcurrencyLimit | undefined;
+  /** A continuation's daily token limit and reservation, likewise. */
+  tokens?: TokenLimit | undefined;
 }
 
 const textPart = (text: string): MessagePart => ({ type: "text", text });
@@ -85,6 +92,14 @@ function userParts(incoming: TurnRequest["incoming"]): MessagePart[] {
   const text = messageText(incoming);
   return [...images, ...(text ? [textPart(text)] : [])];
 }
+
+/** A question about to be stored, as the token estimate reads it. */
+const asked = (question: { id: string; parts: MessagePart[] }) => ({
+  id: question.id,
+  role: "user" as const,
+  text: partsText(question.parts),
+  metadata: {},
+});
 
 const sameSettings = (a: ChatSettings, b: ChatSettings) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -141,6 +156,7 @@ export async function prepareTurn(db: Db, userId: string, request: TurnRequest):
       continued: last,
       firstReply: false,
       concurrency: request.concurrency,
+      tokens: withPrompt(request.tokens, stored),
     };
   }
 
@@ -169,11 +185,13 @@ export async function prepareTurn(db: Db, userId: string, request: TurnRequest):
   // that, in one write (before the gateway is called: a reply exists even if everything after fails).
   const replyId = `msg-${randomUUID()}`;
   const replyStoredAt = Date.now();
+  const question = append ? { id: incoming.id, parts: userParts(incoming) } : undefined;
   const rows = await appendTurnMessages(db, userId, conversation.id, {
-    ...(append ? { question: { id: incoming.id, parts: userParts(incoming) } } : {}),
+    ...(question ? { question } : {}),
     reply: { id: replyId, model: request.model },
     now: replyStoredAt,
     concurrency: request.concurrency,
+    tokens: withPrompt(request.tokens, question ? [...kept, asked(question)] : kept),
   });
   // (null only when it is asked to create the chat)
   stored = rows?.question ? [...kept, rows.question] : kept;
@@ -203,12 +221,14 @@ async function newChatTurn(db: Db, userId: string, request: TurnRequest): Promis
   if (request.maxMessages < 1) throw new AppError("too_many_messages", { limit: request.maxMessages });
   const replyId = `msg-${randomUUID()}`;
   const replyStoredAt = Date.now();
+  const question = { id: incoming.id, parts: userParts(incoming) };
   const rows = await appendTurnMessages(db, userId, request.chatId, {
     chat: { model: request.model, settings: request.settings },
-    question: { id: incoming.id, parts: userParts(incoming) },
+    question,
     reply: { id: replyId, model: request.model },
     now: replyStoredAt,
     concurrency: request.concurrency,
+    tokens: withPrompt(request.tokens, [asked(question)]),
   });
   if (!rows?.conversation || !rows.question) return undefined;
   return {

@@ -193,10 +193,21 @@ const announcements: Migration = {
   },
 };
 
+// The daily token limit held by replies in progress: what each reserves while it streams (lib/quota).
+const reservedTokens: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .alterTable("messages")
+      .addColumn("reserved_tokens", "integer", (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
+};
+
 export function appMigrations(dialect: DbDialect): Record<string, Migration> {
   return {
     "0001_initial": initial(dialect),
     "0002_search": search(dialect),
     "0003_announcements": announcements,
+    "0004_reserved_tokens": reservedTokens,
   };
 }

@@ -42,6 +42,8 @@ export interface MessagesTable {
   metadata: string | null;
   created_at: number;
   updated_at: number;
+  /** Tokens a reply holds of the user's daily limit while it streams (0 when none: lib/quota). */
+  reserved_tokens: Generated<number>;
 }
 
 export interface ImagesTable {

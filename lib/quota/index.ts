@@ -2,11 +2,17 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { formatShanghai, nextShanghaiMidnight, shanghaiDay } from "@/lib/db/day";
 import { getUserLimits, setUserLimits, type UserLimits } from "@/lib/db/queries/limits";
-import { countStreamingReplies, type ConcurrencyLimit } from "@/lib/db/queries/messages";
+import {
+  countStreamingReplies,
+  type ConcurrencyLimit,
+  type StoredMessage,
+  type TokenLimit,
+} from "@/lib/db/queries/messages";
 import { insertUsage, tokensUsedOn, type UsageInput } from "@/lib/db/queries/usage";
 import { REPLY_STALE_MS } from "@/lib/db/reply-writer";
 import { serverEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { estimateConversationTokens } from "@/lib/chat/token-estimate";
 
 // Per-user limits, checked before the gateway is called: tokens per Shanghai calendar day and
 // replies in progress at once. Defaults come from QUOTA_TOKENS_PER_DAY and QUOTA_MAX_CONCURRENT;
@@ -17,6 +23,13 @@ import { AppError } from "@/lib/errors";
 // the place itself is taken when the reply's row is stored: the turn passes concurrencyLimit(check)
 // to appendTurnMessages, which counts again in the same transaction as it inserts (a per-user lock on
 // PostgreSQL, BEGIN IMMEDIATE on SQLite), so two requests in the same instant cannot both take the last one.
+//
+// The daily token limit is held the same way: a reply's usage is known only when it ends, so while it streams its
+// row reserves an estimate (its prompt's estimate plus its max output tokens: tokenLimit, withPrompt), and the
+// transaction that stores a new reply's row counts today's recorded usage plus every reservation of the replies in
+// progress. Under the limit the reply starts (and, as ever, may itself cross it); several sent at once no longer all
+// pass on the usage recorded before any of them ended. A reservation ends with the reply's streaming (its usage is
+// recorded first), or once its row has not been written to for REPLY_STALE_MS (its server went away).
 
 export interface QuotaDefaults {
   tokensPerDay: number;
@@ -118,6 +131,36 @@ export async function checkQuota(db: Db, userId: string, options: QuotaOptions =
 /** The concurrency limit a turn's rows are stored under (appendTurnMessages); undefined when unlimited. */
 export function concurrencyLimit(check: Pick<QuotaCheck, "maxConcurrent">): ConcurrencyLimit | undefined {
   return check.maxConcurrent === null ? undefined : { limit: check.maxConcurrent, staleMs: REPLY_STALE_MS };
+}
+
+/**
+ * The daily token limit a turn's rows are stored under (appendTurnMessages, reopenReply); undefined when unlimited.
+ * `reserve` is what the reply may spend beyond its conversation (its max output tokens, the system prompt's
+ * estimate); withPrompt adds the conversation once the turn has read it.
+ */
+export function tokenLimit(
+  check: Pick<QuotaCheck, "tokensPerDay" | "day" | "resetAtMs">,
+  reserve: number,
+): TokenLimit | undefined {
+  if (check.tokensPerDay === null) return undefined;
+  return { limit: check.tokensPerDay, day: check.day, resetAtMs: check.resetAtMs, staleMs: REPLY_STALE_MS, reserve };
+}
+
+/** The limit with the estimate of the conversation that goes upstream (lib/chat/token-estimate) added to its reserve. */
+export function withPrompt(
+  tokens: TokenLimit | undefined,
+  history: readonly Pick<StoredMessage, "id" | "role" | "text" | "metadata">[],
+): TokenLimit | undefined {
+  if (!tokens) return undefined;
+  const prompt = estimateConversationTokens(
+    history.map((m) => ({
+      id: m.id,
+      role: m.role,
+      text: m.text,
+      ...(m.metadata.usage ? { usage: m.metadata.usage } : {}),
+    })),
+  );
+  return { ...tokens, reserve: tokens.reserve + prompt };
 }
 
 /** Records a reply's token usage on the Shanghai day it finished. Idempotent per message id. */

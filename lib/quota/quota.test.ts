@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureConversation, getConversation } from "@/lib/db/queries/conversations";
 import { prepareTurn } from "@/lib/chat/turn";
 import {
+  appendTurnMessages,
   countStreamingReplies,
   finalizeMessage,
   listMessages,
@@ -11,7 +12,16 @@ import {
 import { AppError } from "@/lib/errors";
 import { createTestUser, DIALECTS, openTestDatabase, type TestDatabase } from "@/test/db";
 import { stopPgCluster } from "@/test/pg-cluster";
-import { checkQuota, concurrencyLimit, effectiveLimits, quotaStatus, recordUsage, setLimits } from "./index";
+import {
+  checkQuota,
+  concurrencyLimit,
+  effectiveLimits,
+  quotaStatus,
+  recordUsage,
+  setLimits,
+  tokenLimit,
+  withPrompt,
+} from "./index";
 
 afterAll(stopPgCluster);
 
@@ -171,6 +181,103 @@ describe.each(DIALECTS)("quota on %s", (dialect) => {
     const open = reopened.findIndex((r) => r.status === "fulfilled");
     const own = await reopenReply(t.db, user, ["cont-a", "cont-b"][open]!, Date.now(), { limit: 2, staleMs: 60_000 });
     expect(own).toBe(true);
+  });
+
+  describe("the daily token limit, held by replies in progress", () => {
+    const tokenDefaults = { tokensPerDay: 1000, maxConcurrent: 0 };
+    const ask = (chatId: string, i: number, tokens: ReturnType<typeof tokenLimit>) => (user: string) =>
+      prepareTurn(t.db, user, {
+        chatId,
+        model: "glm-5-1",
+        settings: {},
+        incoming: { id: `${chatId}-q-${i}`, role: "user", parts: [{ type: "text", text: `问题 ${i}` }] },
+        maxMessages: 20,
+        tokens,
+      });
+
+    it("lets exactly one of several questions checked at the same moment near the limit start", async () => {
+      const user = await createTestUser(t, "tokens-race@example.com");
+      await recordUsage(t.db, { userId: user, messageId: "tr-used", model: "glm-5-1", usage: usage(900) });
+      const existing = await Promise.all([1, 2].map(() => ensureConversation(t.db, user, { model: "glm-5-1" })));
+      const chatIds = [...existing.map((c) => c.id), "tokens-new-1", "tokens-new-2"];
+      // Every check passes (900 of 1000 used, nothing in progress), then every turn is stored at once.
+      const checks = await Promise.all(chatIds.map(() => checkQuota(t.db, user, { defaults: tokenDefaults })));
+      expect(checks.map((c) => c.usedTokens)).toEqual(chatIds.map(() => 900));
+      const turns = await Promise.allSettled(
+        chatIds.map((chatId, i) => ask(chatId, i, tokenLimit(checks[i]!, 200))(user)),
+      );
+      expect(turns.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      const refused = turns.flatMap((r) => (r.status === "rejected" ? [r.reason as AppError] : []));
+      expect(refused).toHaveLength(chatIds.length - 1);
+      // The reply that started reserves 200 tokens plus its question's estimate: 900 + that is the count.
+      const reserved = withPrompt(tokenLimit(checks[0]!, 200), [
+        { id: "q", role: "user", text: "问题 0", metadata: {} },
+      ])!.reserve;
+      expect(reserved).toBeGreaterThan(200);
+      for (const err of refused) {
+        expect(err).toBeInstanceOf(AppError);
+        expect(err.code).toBe("quota_tokens_exceeded");
+        expect(err.status).toBe(429);
+        expect(err.params).toMatchObject({ used: 900 + reserved, limit: 1000 });
+        expect(err.toPayload().message.en).toContain("of 1000 tokens");
+      }
+      // Nothing left behind by the refused ones.
+      for (const [i, id] of chatIds.entries()) {
+        if (turns[i]!.status === "fulfilled") continue;
+        expect(await listMessages(t.db, user, id)).toEqual([]);
+        if (id.startsWith("tokens-new")) expect(await getConversation(t.db, user, id)).toBeUndefined();
+      }
+
+      // The reply ends: its usage is recorded and its reservation goes with its streaming; the next one starts.
+      const started = (turns.find((r) => r.status === "fulfilled") as PromiseFulfilledResult<{ replyId: string }>)
+        .value;
+      await recordUsage(t.db, { userId: user, messageId: started.replyId, model: "glm-5-1", usage: usage(40) });
+      await finalizeMessage(t.db, user, started.replyId, { status: "done", parts: [], metadata: {} });
+      const next = await checkQuota(t.db, user, { defaults: tokenDefaults });
+      expect(next.usedTokens).toBe(940);
+      await expect(ask("tokens-after", 9, tokenLimit(next, 200))(user)).resolves.toBeDefined();
+    });
+
+    it("frees a reservation whose reply stopped, failed, or whose server went away", async () => {
+      const user = await createTestUser(t, "tokens-free@example.com");
+      await recordUsage(t.db, { userId: user, messageId: "tf-used", model: "glm-5-1", usage: usage(500) });
+      const check = await checkQuota(t.db, user, { defaults: tokenDefaults });
+      const limit = tokenLimit(check, 600)!;
+      const chat = await ensureConversation(t.db, user, { model: "glm-5-1" });
+      const reply = (id: string, now = Date.now()) =>
+        appendTurnMessages(t.db, user, chat.id, { reply: { id, model: "glm-5-1" }, now, tokens: limit });
+      await reply("tf-1");
+      // 500 used + 600 reserved: the next is refused while the first streams.
+      const err = await quotaError(reply("tf-2"));
+      expect([err.code, err.params?.used]).toEqual(["quota_tokens_exceeded", 1100]);
+      // Stopped (interrupted, no usage reported) or failed: nothing held any more.
+      await finalizeMessage(t.db, user, "tf-1", { status: "interrupted", parts: [], metadata: {} });
+      await reply("tf-2");
+      await finalizeMessage(t.db, user, "tf-2", { status: "error", parts: [], metadata: {} });
+      // A reply whose server went away (not written to for a minute) holds nothing, as it takes no place.
+      await reply("tf-3", Date.now() - 61_000);
+      await reply("tf-4");
+      // Unlimited: nothing is counted or reserved.
+      expect(tokenLimit({ ...check, tokensPerDay: null }, 600)).toBeUndefined();
+      expect(withPrompt(undefined, [])).toBeUndefined();
+    });
+
+    it("lets exactly one of two continuations reopen near the limit", async () => {
+      const user = await createTestUser(t, "tokens-continue@example.com");
+      await recordUsage(t.db, { userId: user, messageId: "tc-used", model: "glm-5-1", usage: usage(900) });
+      for (const id of ["tc-a", "tc-b"]) {
+        const chat = await ensureConversation(t.db, user, { model: "glm-5-1" });
+        await startAssistantMessage(t.db, user, chat.id, { id, model: "glm-5-1" });
+        await finalizeMessage(t.db, user, id, { status: "done", parts: [], metadata: {} });
+      }
+      const check = await checkQuota(t.db, user, { defaults: tokenDefaults });
+      const reopened = await Promise.allSettled(
+        ["tc-a", "tc-b"].map((id) => reopenReply(t.db, user, id, Date.now(), undefined, tokenLimit(check, 300))),
+      );
+      expect(reopened.filter((r) => r.status === "fulfilled" && r.value === true)).toHaveLength(1);
+      const refused = reopened.flatMap((r) => (r.status === "rejected" ? [r.reason as AppError] : []));
+      expect(refused.map((e) => [e.code, e.params?.used])).toEqual([["quota_tokens_exceeded", 1200]]);
+    });
   });
 
   it("counts one user's use only against that user", async () => {

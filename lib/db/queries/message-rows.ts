@@ -1,8 +1,9 @@
 import "server-only";
-import type { Selectable } from "kysely";
+import { sql, type Selectable } from "kysely";
 import type { ChatMessageMetadata, ChatUIMessage } from "@/lib/chat/types";
 import { AppError } from "@/lib/errors";
 import type { Db } from "../client";
+import { formatShanghai } from "../day";
 import type { MessageRole, MessageStatus, MessagesTable } from "../schema";
 import type { Conversation, NewConversation } from "./conversations";
 import { parseJson } from "./json";
@@ -57,6 +58,8 @@ export interface NewMessage {
   status: MessageStatus;
   metadata?: ChatMessageMetadata;
   now?: number;
+  /** A reply's hold on the user's daily tokens while it streams (TokenLimit.reserve). */
+  reservedTokens?: number;
 }
 
 /**
@@ -67,6 +70,31 @@ export interface NewMessage {
 export interface ConcurrencyLimit {
   limit: number;
   staleMs: number;
+}
+
+/**
+ * The user's tokens per day, held by replies in progress too: usage is known only when a reply ends, so each reply
+ * reserves an estimate of what it may spend (its prompt's estimate plus its max output tokens) on its row while it
+ * streams. A new reply may start while today's recorded usage plus what the replies in progress reserve is under the
+ * limit, checked together with storing its row (as ConcurrencyLimit); the reply that starts then may cross the limit,
+ * as a lone reply always could, but several sent at once no longer all pass. A reply's reservation ends with its
+ * streaming (finished, failed, stopped: its usage is recorded; or its server went away: not written to within
+ * `staleMs`, as ConcurrencyLimit counts).
+ */
+export interface TokenLimit {
+  limit: number;
+  /** The Shanghai day ("YYYY-MM-DD") whose recorded usage counts. */
+  day: string;
+  /** When the day ends (for the error). */
+  resetAtMs: number;
+  staleMs: number;
+  /** What this reply reserves while it streams. */
+  reserve: number;
+}
+
+/** Over the daily token limit: quota_tokens_exceeded, the error checkQuota gives (used counts what is reserved). */
+export function tokensExceeded({ limit, resetAtMs }: TokenLimit, used: number): AppError {
+  return new AppError("quota_tokens_exceeded", { used, limit, resetAt: formatShanghai(resetAtMs), resetAtMs });
 }
 
 export interface TurnRows {
@@ -98,6 +126,7 @@ export interface MessageWrites {
     rows: TurnRowsInput,
     now: number,
     limit: ConcurrencyLimit | undefined,
+    tokens: TokenLimit | undefined,
   ): Promise<TurnRows | null>;
   /** updateStreamingMessage's write: false when the reply is gone, not the user's, or final. */
   updateStreaming(
@@ -136,19 +165,36 @@ export async function insertOrReadWinner(
   }
 }
 
-/** Over the limit: quota_concurrency_exceeded, the error checkQuota gives. */
-export async function assertWithinLimit(
+/**
+ * Over a limit: quota_tokens_exceeded or quota_concurrency_exceeded, the errors checkQuota gives. Both counts in one
+ * statement (one round trip), inside the transaction that then stores or reopens the reply.
+ */
+export async function assertWithinLimits(
   db: Db,
   userId: string,
   conversationId: string,
-  { limit, staleMs }: ConcurrencyLimit,
+  limit: ConcurrencyLimit | undefined,
+  tokens: TokenLimit | undefined,
   now: number,
 ): Promise<void> {
-  const streaming = await countStreamingReplies(db, userId, {
-    freshSince: now - staleMs,
-    ignoreConversationId: conversationId,
-  });
-  if (streaming >= limit) throw new AppError("quota_concurrency_exceeded", { limit });
+  if (!limit && !tokens) return;
+  const streaming = limit
+    ? sql<number>`(SELECT count(*) FROM messages WHERE user_id = ${userId} AND status = 'streaming'
+        AND updated_at >= ${now - limit.staleMs} AND conversation_id <> ${conversationId})`
+    : sql<number>`0`;
+  const held = tokens
+    ? sql<number>`(SELECT coalesce(sum(total_tokens), 0) FROM usage_records WHERE user_id = ${userId}
+          AND day = ${tokens.day})
+        + (SELECT coalesce(sum(reserved_tokens), 0) FROM messages WHERE user_id = ${userId} AND status = 'streaming'
+          AND updated_at >= ${now - tokens.staleMs})`
+    : sql<number>`0`;
+  const { rows } = await sql<{ streaming: number | string; held: number | string }>`
+    SELECT ${streaming} AS streaming, ${held} AS held`.execute(db.kysely);
+  const counts = rows[0];
+  if (tokens && Number(counts?.held ?? 0) >= tokens.limit) throw tokensExceeded(tokens, Number(counts?.held ?? 0));
+  if (limit && Number(counts?.streaming ?? 0) >= limit.limit) {
+    throw new AppError("quota_concurrency_exceeded", { limit: limit.limit });
+  }
 }
 
 /** updateStreamingMessage through Kysely (PostgreSQL; SQLite while a transaction is open). */

@@ -5,7 +5,7 @@ import type { Db } from "../client";
 import type { Database, MessagesTable } from "../schema";
 import { createConversation } from "./conversations";
 import {
-  assertWithinLimit,
+  assertWithinLimits,
   CHAT_EXISTS,
   finalizeRow,
   insertOrReadWinner,
@@ -16,6 +16,7 @@ import {
   type MessageWrites,
   type NewMessage,
   type StoredMessage,
+  type TokenLimit,
   type TurnRows,
   type TurnRowsInput,
 } from "./message-rows";
@@ -26,8 +27,8 @@ import {
 export const postgresMessageWrites: MessageWrites = {
   insert: insertMessageInOneStatement,
 
-  async turnRows(db, userId, conversationId, rows, now, limit) {
-    if (limit) return turnRowsWithinLimit(db, userId, conversationId, rows, now, limit);
+  async turnRows(db, userId, conversationId, rows, now, limit, tokens) {
+    if (limit || tokens) return turnRowsWithinLimit(db, userId, conversationId, rows, now, limit, tokens);
     const conversation = rows.newChat && (await createConversation(db, userId, rows.newChat));
     if (rows.newChat && !conversation) return null;
     const insert = insertMessageInOneStatement;
@@ -52,10 +53,10 @@ export async function lockUsersReplies(trx: Kysely<Database>, userId: string): P
 }
 
 /**
- * PostgreSQL with a concurrency limit: the turn's rows in one transaction that first takes the user's advisory lock,
- * so the count it reads next (a new snapshot per statement) already holds every reply stored before it, on every
- * instance. The lock lasts until COMMIT; other users are not held up (a hash collision only makes two users wait
- * for each other for a moment).
+ * PostgreSQL with a concurrency or daily token limit: the turn's rows in one transaction that first takes the user's
+ * advisory lock, so the counts it reads next (one statement, a new snapshot) already hold every reply stored before
+ * it, and its reservation, on every instance. The lock lasts until COMMIT; other users are not held up (a hash
+ * collision only makes two users wait for each other for a moment).
  */
 async function turnRowsWithinLimit(
   db: Db,
@@ -63,13 +64,14 @@ async function turnRowsWithinLimit(
   conversationId: string,
   rows: TurnRowsInput,
   now: number,
-  limit: ConcurrencyLimit,
+  limit: ConcurrencyLimit | undefined,
+  tokens: TokenLimit | undefined,
 ): Promise<TurnRows | null> {
   try {
     return await db.kysely.transaction().execute(async (trx) => {
       const inTrx: Db = { ...db, kysely: trx };
       await lockUsersReplies(trx, userId);
-      await assertWithinLimit(inTrx, userId, conversationId, limit, now);
+      await assertWithinLimits(inTrx, userId, conversationId, limit, tokens, now);
       const conversation = rows.newChat && (await createConversation(inTrx, userId, rows.newChat));
       if (rows.newChat && !conversation) throw CHAT_EXISTS;
       // The same user's requests wait for each other here, so a resent question finds the first one's row.
@@ -111,10 +113,12 @@ async function insertMessageInOneStatement(
         AND NOT EXISTS (SELECT 1 FROM existing)
       RETURNING message_count
     ), inserted AS (
-      INSERT INTO messages (id, conversation_id, user_id, seq, role, parts, text, status, metadata, created_at, updated_at)
+      INSERT INTO messages (id, conversation_id, user_id, seq, role, parts, text, status, metadata, created_at, updated_at,
+        reserved_tokens)
       SELECT CAST(${input.id} AS text), CAST(${conversationId} AS text), CAST(${userId} AS text), message_count,
         CAST(${input.role} AS text), CAST(${JSON.stringify(input.parts)} AS text), CAST(${partsText(input.parts)} AS text),
-        CAST(${input.status} AS text), CAST(${metadata} AS text), CAST(${now} AS bigint), CAST(${now} AS bigint)
+        CAST(${input.status} AS text), CAST(${metadata} AS text), CAST(${now} AS bigint), CAST(${now} AS bigint),
+        CAST(${input.reservedTokens ?? 0} AS integer)
       FROM next_seq
       RETURNING *
     )

@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import type { ConversationsTable, Database, MessagesTable } from "../schema";
 import { createConversation, toConversation, type Conversation } from "./conversations";
 import {
-  assertWithinLimit,
+  assertWithinLimits,
   CHAT_EXISTS,
   finalizeRow,
   partsText,
@@ -15,8 +15,10 @@ import {
   type MessageWrites,
   type NewMessage,
   type StoredMessage,
+  type TokenLimit,
   type TurnRows,
   type TurnRowsInput,
+  tokensExceeded,
 } from "./message-rows";
 import { prepared, sqliteNow } from "./sqlite-now";
 
@@ -27,15 +29,17 @@ export const sqliteMessageWrites: MessageWrites = {
   insert: (db, userId, conversationId, input, now) =>
     db.kysely.transaction().execute((trx) => insertMessageIn(trx, userId, conversationId, input, now)),
 
-  async turnRows(db, userId, conversationId, rows, now, limit) {
+  async turnRows(db, userId, conversationId, rows, now, limit, tokens) {
     const { sqlite } = db;
     if (sqlite) {
       // Kysely's lock on the connection is held while the rows are written in one synchronous transaction.
-      return db.kysely.connection().execute(async () => turnRowsNow(sqlite, userId, conversationId, rows, now, limit));
+      return db.kysely
+        .connection()
+        .execute(async () => turnRowsNow(sqlite, userId, conversationId, rows, now, limit, tokens));
     }
     try {
       return await db.kysely.transaction().execute(async (trx) => {
-        if (limit) await assertWithinLimit({ ...db, kysely: trx }, userId, conversationId, limit, now);
+        await assertWithinLimits({ ...db, kysely: trx }, userId, conversationId, limit, tokens, now);
         const conversation = rows.newChat && (await createConversation({ ...db, kysely: trx }, userId, rows.newChat));
         if (rows.newChat && !conversation) throw CHAT_EXISTS;
         const stored = rows.question && (await insertMessageIn(trx, userId, conversationId, rows.question, now));
@@ -95,6 +99,7 @@ async function insertMessageIn(
       metadata: input.metadata ? JSON.stringify(input.metadata) : null,
       created_at: now,
       updated_at: now,
+      reserved_tokens: input.reservedTokens ?? 0,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -127,8 +132,15 @@ function turnRowsNow(
   rows: TurnRowsInput,
   now: number,
   limit?: ConcurrencyLimit,
+  tokens?: TokenLimit,
 ): TurnRows | null {
   const write = sqlite.transaction((): TurnRows | null => {
+    if (tokens) {
+      const { n } = prepared(sqlite, SQL.tokensHeld).get(userId, tokens.day, userId, now - tokens.staleMs) as {
+        n: number;
+      };
+      if (n >= tokens.limit) throw tokensExceeded(tokens, n);
+    }
     if (limit) {
       const { n } = prepared(sqlite, SQL.countStreaming).get(userId, now - limit.staleMs, conversationId) as {
         n: number;
@@ -191,6 +203,7 @@ function insertMessageNow(
     input.metadata ? JSON.stringify(input.metadata) : null,
     now,
     now,
+    input.reservedTokens ?? 0,
   ) as Selectable<MessagesTable>;
   return toStored(row);
 }
@@ -206,12 +219,17 @@ const SQL = {
   countStreaming:
     'select count(*) as "n" from "messages" where "user_id" = ? and "status" = \'streaming\' and "updated_at" >= ? ' +
     'and "conversation_id" <> ?',
+  // assertWithinLimits' token count: today's recorded usage and what the replies in progress reserve.
+  tokensHeld:
+    'select (select coalesce(sum("total_tokens"), 0) from "usage_records" where "user_id" = ? and "day" = ?) + ' +
+    '(select coalesce(sum("reserved_tokens"), 0) from "messages" where "user_id" = ? and "status" = \'streaming\' ' +
+    'and "updated_at" >= ?) as "n"',
   nextSeq:
     'update "conversations" set "message_count" = "message_count" + 1, "updated_at" = ? ' +
     'where "id" = ? and "user_id" = ? and "deleted_at" is null returning "message_count"',
   insertMessage:
     'insert into "messages" ("id", "conversation_id", "user_id", "seq", "role", "parts", "text", "status", ' +
-    '"metadata", "created_at", "updated_at") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *',
+    '"metadata", "created_at", "updated_at", "reserved_tokens") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *',
   // updateStreamingMessage and finalizeMessage (the same SQL Kysely builds for them).
   updateStreaming:
     'update "messages" set "parts" = ?, "text" = ?, "status" = \'streaming\', "updated_at" = ? ' +

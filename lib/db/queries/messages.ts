@@ -6,7 +6,7 @@ import type { MessageStatus } from "../schema";
 import type { NewConversation } from "./conversations";
 import { parseJson } from "./json";
 import {
-  assertWithinLimit,
+  assertWithinLimits,
   getMessage,
   insertOrReadWinner,
   partsText,
@@ -16,6 +16,7 @@ import {
   type MessageWrites,
   type NewMessage,
   type StoredMessage,
+  type TokenLimit,
   type TurnRows,
 } from "./message-rows";
 import { lockUsersReplies, postgresMessageWrites } from "./messages-postgres";
@@ -27,7 +28,7 @@ import { sqliteMessageWrites } from "./messages-sqlite";
 // messages-sqlite.ts and messages-postgres.ts (one interface, MessageWrites in message-rows.ts); the rest is Kysely.
 
 export { countStreamingReplies, getMessage, partsText } from "./message-rows";
-export type { ConcurrencyLimit, MessagePart, StoredMessage, TurnRows } from "./message-rows";
+export type { ConcurrencyLimit, MessagePart, StoredMessage, TokenLimit, TurnRows } from "./message-rows";
 
 const writes = (db: Db): MessageWrites => (db.dialect === "postgres" ? postgresMessageWrites : sqliteMessageWrites);
 
@@ -64,6 +65,8 @@ export async function appendTurnMessages(
     now?: number;
     /** Checked in the same transaction as the rows are stored: over it, nothing is. */
     concurrency?: ConcurrencyLimit | undefined;
+    /** Likewise; the reply's row holds `tokens.reserve` while it streams. */
+    tokens?: TokenLimit | undefined;
   },
 ): Promise<TurnRows | null> {
   const now = input.now ?? Date.now();
@@ -74,9 +77,11 @@ export async function appendTurnMessages(
     parts: [],
     status: "streaming" as const,
     metadata: { model: input.reply.model, createdAt: now },
+    ...(input.tokens ? { reservedTokens: input.tokens.reserve } : {}),
   };
   const newChat = input.chat && { ...input.chat, id: conversationId, now };
-  return writes(db).turnRows(db, userId, conversationId, { newChat, question, reply }, now, input.concurrency);
+  const rows = { newChat, question, reply };
+  return writes(db).turnRows(db, userId, conversationId, rows, now, input.concurrency, input.tokens);
 }
 
 export function appendUserMessage(
@@ -123,7 +128,8 @@ export async function updateStreamingMessage(
 /**
  * A finished reply being continued (cut at max output) streams again: it counts as in progress and
  * its row is rewritten as it grows. False when the reply is gone or not the user's. Under a concurrency limit
- * (replies in its own chat do not count), quota_concurrency_exceeded and nothing changes when the user is at it,
+ * (replies in its own chat do not count), quota_concurrency_exceeded and nothing changes when the user is at it;
+ * under a daily token limit, quota_tokens_exceeded likewise, and the reply holds `tokens.reserve` while it streams;
  * checked in the same transaction (on PostgreSQL under the user's lock, as a new turn's rows are stored).
  */
 export async function reopenReply(
@@ -132,18 +138,19 @@ export async function reopenReply(
   id: string,
   now = Date.now(),
   limit?: ConcurrencyLimit,
+  tokens?: TokenLimit,
 ): Promise<boolean> {
   const reopen = async (kysely: Db["kysely"]) => {
     const result = await kysely
       .updateTable("messages")
-      .set({ status: "streaming", updated_at: now })
+      .set({ status: "streaming", updated_at: now, reserved_tokens: tokens?.reserve ?? 0 })
       .where("id", "=", id)
       .where("user_id", "=", userId)
       .where("role", "=", "assistant")
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   };
-  if (!limit) return reopen(db.kysely);
+  if (!limit && !tokens) return reopen(db.kysely);
   return db.kysely.transaction().execute(async (trx) => {
     if (db.dialect === "postgres") await lockUsersReplies(trx, userId);
     const reply = await trx
@@ -153,7 +160,7 @@ export async function reopenReply(
       .where("user_id", "=", userId)
       .executeTakeFirst();
     if (!reply) return false;
-    await assertWithinLimit({ ...db, kysely: trx }, userId, reply.conversation_id, limit, now);
+    await assertWithinLimits({ ...db, kysely: trx }, userId, reply.conversation_id, limit, tokens, now);
     return reopen(trx);
   });
 }

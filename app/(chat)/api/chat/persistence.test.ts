@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getConversation, renameConversation } from "@/lib/db/queries/conversations";
 import { listMessages } from "@/lib/db/queries/messages";
 import { setUserLimits } from "@/lib/db/queries/limits";
-import { tokensUsedOn } from "@/lib/db/queries/usage";
+import { insertUsage, tokensUsedOn } from "@/lib/db/queries/usage";
 import { shanghaiDay } from "@/lib/db/day";
 import { createSimulator, type Simulator } from "@/lib/simulator/server";
 import type { SignedIn } from "@/test/app";
@@ -277,5 +277,59 @@ describe.each(DIALECTS)("conversation storage through POST /api/chat on %s", { t
     // The refused questions left no chat behind.
     const kept = await Promise.all(ids.map((id) => getConversation(h.app.db, dave.id, id)));
     expect(kept.filter(Boolean)).toHaveLength(1);
+  });
+  it("near the daily token limit: of questions sent in the same instant exactly one starts, the others get 429", async () => {
+    const erin = await h.app.signIn();
+    await setUserLimits(h.app.db, erin.id, { tokensPerDay: 10_000, maxConcurrent: null });
+    const day = () => shanghaiDay(Date.now());
+    const spent = { promptTokens: 8990, completionTokens: 10, cachedTokens: 0, totalTokens: 9000 };
+    await insertUsage(h.app.db, { userId: erin.id, messageId: `erin-${nextChatId()}`, model: "glm-5-1", usage: spent });
+    // 9000 of 10 000 used: each question passes the early check; the one that starts reserves its max output
+    // tokens (the model's 16 384: none asked) and its prompt's estimate until it ends.
+    sim.script([
+      {
+        kind: "stream",
+        text: "只有一个",
+        firstByteDelayMs: 60_000,
+        usage: { prompt_tokens: 20, completion_tokens: 10 },
+      },
+    ]);
+    const ids = [nextChatId(), nextChatId(), nextChatId(), nextChatId()];
+    let answered = 0;
+    const posts = ids.map((id, i) =>
+      postChat(h, erin, { id, messages: [userMessage(`额度${i}`)] }).finally(() => answered++),
+    );
+    await waitFor(() => (answered >= ids.length - 1 ? true : undefined), "all but one answered");
+    await waitFor(async () => {
+      const { released } = (await (await fetch(`${sim.url}/__control/release`, { method: "POST" })).json()) as {
+        released: number;
+      };
+      return released > 0 ? true : undefined;
+    }, "the held reply released");
+    const results = await Promise.all(posts);
+    expect(results.filter((r) => r.response.status === 200)).toHaveLength(1);
+    for (const result of results.filter((r) => r.response.status !== 200)) {
+      const error = await expectAppError(result, 429, "quota_tokens_exceeded");
+      expect(error.params).toMatchObject({ limit: 10_000 });
+      expect(Number(error.params?.used)).toBeGreaterThan(9000 + 16_384);
+      expect(error.message.en).toContain("of 10000 tokens");
+    }
+    expect(chatRequests(sim)).toHaveLength(1);
+    const kept = await Promise.all(ids.map((id) => getConversation(h.app.db, erin.id, id)));
+    expect(kept.filter(Boolean)).toHaveLength(1);
+
+    // The reply ended: its 30 tokens are recorded and its reservation is gone, so the next question starts.
+    const started = ids[kept.findIndex(Boolean)]!;
+    await settled(erin, started, 2);
+    await waitFor(async () => ((await tokensUsedOn(h.app.db, erin.id, day())) >= 9030 ? true : undefined), "usage");
+    sim.script([{ kind: "stream", text: "又一个", usage: { prompt_tokens: 20, completion_tokens: 10 } }]);
+    const nextId = nextChatId();
+    const next = await postChat(h, erin, { id: nextId, messages: [userMessage("结束之后")] });
+    expect(next.response.status).toBe(200);
+    // (Its title is asked for after it: done before the database closes.)
+    await waitFor(
+      async () => ((await getConversation(h.app.db, erin.id, nextId))?.title ? true : undefined),
+      "the title",
+    );
   });
 });
