@@ -67,7 +67,8 @@ const SDK_FINISH: Record<ChatFinishReason, FinishReason> = {
 };
 
 /**
- * Node's own fetch for the gateway stream: Next replaces the global one with a wrapper (a tracing span, cache
+ * Node's own fetch for the gateway calls that take a fetch (the title's completion; the reply's stream uses the
+ * gateway client's keep-alive transport): Next replaces the global one with a wrapper (a tracing span, cache
  * bookkeeping for pages) that a streamed POST to the gateway never uses. A test's stub is used as it is.
  */
 export function nodeFetch(): typeof fetch {
@@ -133,7 +134,8 @@ async function run(generation: Generation, input: GenerateInput): Promise<void> 
         index === 0 ? input.request : { ...input.request, messages, ...(last ? { tool_choice: "none" } : {}) };
       writer.write({ type: "start-step" });
       finishReason = undefined;
-      const stream = await (input.open ?? openChatStream)(request, { signal, fetchImpl: nodeFetch() });
+      // The gateway client's own transport (keep-alive node:http, lib/gateway/http-fetch.ts).
+      const stream = await (input.open ?? openChatStream)(request, { signal });
       generation.rate = stream.rate;
       await stream.consume(onChunk);
       if (signal.aborted) throw signal.reason;

@@ -3,6 +3,7 @@ import { createParser } from "eventsource-parser";
 import { AppError } from "@/lib/errors";
 import { serverEnv } from "@/lib/env";
 import { mapHttpError, mapStreamErrorFrame, parseGatewayErrorBody } from "./error-map";
+import { gatewayFetch } from "./http-fetch";
 import { readRateInfo, type RateInfo } from "./rate-info";
 import { retryDelayMs, type AttemptFailure } from "./retry";
 import type { WireChatRequest, WireChunk } from "./wire";
@@ -18,6 +19,7 @@ export interface GatewayTarget {
 export interface OpenStreamOptions {
   signal: AbortSignal;
   target?: GatewayTarget;
+  /** The transport; gatewayFetch (node:http with keep-alive, ./http-fetch.ts) by default. */
   fetchImpl?: typeof fetch;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   now?: () => number;
@@ -74,7 +76,7 @@ export function isAbort(err: unknown, signal: AbortSignal): boolean {
 /** Opens a streamed chat completion, retrying only what GATEWAY-NOTES.md allows before the first byte. */
 export async function openChatStream(body: WireChatRequest, options: OpenStreamOptions): Promise<GatewayStream> {
   const target = options.target ?? defaultTarget();
-  const doFetch = options.fetchImpl ?? fetch;
+  const doFetch = options.fetchImpl ?? gatewayFetch;
   const sleep = options.sleep ?? abortableSleep;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;

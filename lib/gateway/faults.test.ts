@@ -6,7 +6,7 @@ import { rawBody, requests, waitForLast } from "@/lib/simulator/test-utils";
 import { openChatStream, type OpenStreamOptions } from "./client";
 import type { WireChatRequest, WireChunk } from "./wire";
 
-// The gateway client against the simulator over real sockets (undici, chunked SSE), one fault at a
+// The gateway client against the simulator over real sockets (its own transport, http-fetch.ts; chunked SSE), one fault at a
 // time: what is retried and how long it waits (GATEWAY-NOTES.md), which error the user gets, and
 // exactly which chunks were delivered before a failure. Sleeps are recorded, not slept.
 
