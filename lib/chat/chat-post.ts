@@ -2,7 +2,7 @@ import "server-only";
 import { chatRequestSchema, type ChatRequest } from "@/app/(chat)/api/chat/schema";
 import { requireUser } from "@/lib/auth";
 import { ensureDatabase } from "@/lib/db";
-import { deleteMessagesFrom } from "@/lib/db/queries/messages";
+import { deleteMessagesFrom, type StoredMessage } from "@/lib/db/queries/messages";
 import { AppError, toAppError } from "@/lib/errors";
 import { serverEnv } from "@/lib/env";
 import { findModel, getCatalog } from "@/lib/gateway/catalog";
@@ -11,12 +11,13 @@ import { assertSameOrigin } from "@/lib/http";
 import { userImageSource } from "@/lib/images/store";
 import { checkQuota, concurrencyLimit, tokenLimit } from "@/lib/quota";
 import { chatTools } from "@/lib/tools/registry";
+import { openUpstreamEarly, type EarlyUpstream } from "./generate";
 import type { Generation } from "./generation";
 import { hashedUserId } from "./requester";
 import { runTurn } from "./run-turn";
 import { checkNewImages, messageImageIds, messageText, toWireMessagesWithImages } from "./to-wire";
 import { estimateTokens } from "./token-estimate";
-import { prepareTurn } from "./turn";
+import { prepareTurn, type Turn } from "./turn";
 
 // POST /api/chat, independent of the HTTP server: parse → session → limits → quota → the turn from
 // the stored conversation → the generation. app/(chat)/api/chat/route.ts serves it through Next;
@@ -40,7 +41,7 @@ export interface ChatPostRequest {
   readJson(limit: number): Promise<unknown>;
 }
 
-/** Starts the reply a POST /api/chat asks for; throws an AppError (nothing stored, no gateway call) when refused. */
+/** Starts the reply a POST /api/chat asks for; throws an AppError when refused (nothing stored; a gateway request already sent for it is cancelled). */
 export async function startChatReply(input: ChatPostRequest): Promise<Generation> {
   const req = input.request;
   assertSameOrigin(req);
@@ -76,61 +77,81 @@ export async function startChatReply(input: ChatPostRequest): Promise<Generation
   if (!omitImages && !body.continue) {
     await checkNewImages(body.messages.at(-1)!, images, env.IMAGE_REQUEST_BUDGET_BYTES);
   }
-  const turn = await prepareTurn(db, user.id, {
-    chatId: body.id,
-    model: model.id,
-    settings,
-    incoming: body.messages.at(-1)!,
-    trigger: body.trigger,
-    continue: body.continue,
-    firstMessageId: body.firstMessageId,
-    maxMessages: env.CHAT_MAX_MESSAGES,
-    // The place checkQuota saw free is taken only as the reply's row is stored, checked again there; the reply's
-    // estimated tokens are reserved there too (the turn adds its conversation's estimate to these).
-    concurrency: concurrencyLimit(quota),
-    tokens: tokenLimit(quota, (maxTokens ?? model.maxOutputTokens) + (system ? estimateTokens(system) : 0)),
-  });
-
   // The stored conversation goes upstream, never the browser's copy; only validated fields ride along.
   // Its images (the user's own, by id) become data URLs here, newest first within the request budget.
-  let wire: Awaited<ReturnType<typeof toWireMessagesWithImages>>;
-  try {
-    wire = await toWireMessagesWithImages(
-      turn.history.flatMap((m) => (m.role === "system" ? [] : [{ role: m.role, parts: m.parts }])),
-      {
-        system,
-        images,
-        budgetBytes: env.IMAGE_REQUEST_BUDGET_BYTES,
-        omitImages: omitImages || !model.vision,
-      },
+  const wireFor = async (stored: ReadonlyArray<Pick<StoredMessage, "role" | "parts">>) => {
+    const wire = await toWireMessagesWithImages(
+      stored.flatMap((m) => (m.role === "system" ? [] : [{ role: m.role, parts: m.parts }])),
+      { system, images, budgetBytes: env.IMAGE_REQUEST_BUDGET_BYTES, omitImages: omitImages || !model.vision },
     );
-  } catch (err) {
-    // The gateway is not called: the reply's row (stored with the question) goes, as if never started.
-    if (turn.replyStoredAt !== undefined) {
-      await deleteMessagesFrom(db, user.id, turn.conversation.id, turn.replyId).catch(() => {});
+    const request: WireChatRequest = {
+      model: model.id,
+      messages: body.continue ? [...wire.messages, { role: "user", content: CONTINUE_INSTRUCTION }] : wire.messages,
+      stream: true,
+      user: hashedUserId(user.id, env.secret),
+      ...(maxTokens !== undefined ? { max_tokens: maxTokens } : {}),
+      ...(temperature !== undefined ? { temperature } : {}),
+      ...(model.thinking && thinking !== undefined ? { thinking: { type: thinking ? "enabled" : "disabled" } } : {}),
+      // The server's tools unless this chat turned them off; never for a model without them, nor to continue a cut reply.
+      ...(model.tools && body.settings?.tools !== false && !body.continue ? { tools: wireTools() } : {}),
+    };
+    return { request, droppedImages: wire.droppedImages };
+  };
+
+  /** A continuation's request, from its stored turn; when it cannot be built, the gateway is not called. */
+  const continuationWire = async (turn: Turn) => {
+    try {
+      return await wireFor(turn.history);
+    } catch (err) {
+      // A reply's row stored with the turn goes, as if never started.
+      if (turn.replyStoredAt !== undefined) {
+        await deleteMessagesFrom(db, user.id, turn.conversation.id, turn.replyId).catch(() => {});
+      }
+      throw err;
     }
+  };
+
+  // A question's request goes to the gateway as soon as the conversation it continues is read, and its rows are
+  // written while the gateway starts on it (nothing of the reply reaches the browser before they are): when the
+  // write refuses (a limit reached meanwhile) or fails, that request is cancelled and the answer is the same error.
+  let early: { wire: Awaited<ReturnType<typeof wireFor>>; upstream: EarlyUpstream } | undefined;
+  try {
+    const turn = await prepareTurn(db, user.id, {
+      chatId: body.id,
+      model: model.id,
+      settings,
+      incoming: body.messages.at(-1)!,
+      trigger: body.trigger,
+      continue: body.continue,
+      firstMessageId: body.firstMessageId,
+      maxMessages: env.CHAT_MAX_MESSAGES,
+      // The place checkQuota saw free is taken only as the reply's row is stored, checked again there; the reply's
+      // estimated tokens are reserved there too (the turn adds its conversation's estimate to these).
+      concurrency: concurrencyLimit(quota),
+      tokens: tokenLimit(quota, (maxTokens ?? model.maxOutputTokens) + (system ? estimateTokens(system) : 0)),
+      beforeStore: async (history) => {
+        // (called again when a new chat turned out to exist meanwhile: the first request is not the one)
+        early?.upstream.cancel();
+        early = undefined;
+        const wire = await wireFor(history);
+        early = { wire, upstream: openUpstreamEarly(wire.request) };
+        await early.upstream.sent;
+      },
+    });
+    const wire = early?.wire ?? (await continuationWire(turn));
+    return await runTurn({
+      db,
+      userId: user.id,
+      turn,
+      request: wire.request,
+      model,
+      ...(early ? { open: early.upstream.open } : {}),
+      ...(wire.droppedImages > 0 ? { metadata: { droppedImages: wire.droppedImages } } : {}),
+    });
+  } catch (err) {
+    early?.upstream.cancel();
     throw err;
   }
-  const history = wire.messages;
-  const request: WireChatRequest = {
-    model: model.id,
-    messages: body.continue ? [...history, { role: "user", content: CONTINUE_INSTRUCTION }] : history,
-    stream: true,
-    user: hashedUserId(user.id, env.secret),
-    ...(maxTokens !== undefined ? { max_tokens: maxTokens } : {}),
-    ...(temperature !== undefined ? { temperature } : {}),
-    ...(model.thinking && thinking !== undefined ? { thinking: { type: thinking ? "enabled" : "disabled" } } : {}),
-    // The server's tools unless this chat turned them off; never for a model without them, nor to continue a cut reply.
-    ...(model.tools && body.settings?.tools !== false && !body.continue ? { tools: wireTools() } : {}),
-  };
-  return runTurn({
-    db,
-    userId: user.id,
-    turn,
-    request,
-    model,
-    ...(wire.droppedImages > 0 ? { metadata: { droppedImages: wire.droppedImages } } : {}),
-  });
 }
 
 /** The error answer of a refused or failed POST /api/chat (internal errors are logged, never shown). */

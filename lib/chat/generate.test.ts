@@ -4,7 +4,7 @@ import { AppError, type AppErrorPayload } from "@/lib/errors";
 import type { GatewayStream, OpenStreamOptions } from "@/lib/gateway/client";
 import type { WireChatRequest, WireChunk, WireFinishReason, WireUsage } from "@/lib/gateway/wire";
 import { sseJson } from "@/test/sse";
-import { generationResponse, startGeneration, type GenerateInput } from "./generate";
+import { generationResponse, openUpstreamEarly, startGeneration, type GenerateInput } from "./generate";
 import { MemoryGenerationRegistry, type Generation, type GenerationOutcome } from "./generation";
 import type { ChatUIMessage } from "./types";
 import { UI_STREAM_HEADERS } from "./ui-stream";
@@ -516,5 +516,44 @@ describe("startGeneration: stop and subscribers", () => {
     expect(one.signal.aborted).toBe(true);
     await vi.waitFor(() => expect(one.outcome?.finishReason).toBe("aborted"));
     expect(registry.size()).toBe(1);
+  });
+});
+
+describe("openUpstreamEarly", () => {
+  it("sends the request at once and gives its stream to the generation's first step, which Stop then cancels", async () => {
+    const { open, calls } = fakeOpen(async (emit, signal) => {
+      emit(chunk({ content: "早" }));
+      await untilAborted(signal);
+    });
+    const early = openUpstreamEarly(REQUEST, open);
+    // Sent before any generation exists (the turn's rows are written meanwhile).
+    expect(calls).toHaveLength(1);
+    await early.sent;
+    const { generation, finished } = begin({ open: early.open });
+    await vi.waitFor(() => expect(generation.text).toBe("早"));
+    // One request: the generation took the early one instead of opening its own.
+    expect(calls).toHaveLength(1);
+    early.cancel(); // taken: no longer the caller's to cancel
+    expect(calls[0]!.options.signal.aborted).toBe(false);
+    generation.stop();
+    const { outcome } = await finished;
+    expect(outcome.status).toBe("interrupted");
+    expect(calls[0]!.options.signal.aborted).toBe(true);
+  });
+
+  it("cancels the request when the turn is refused before a generation takes it", () => {
+    const { open, calls } = fakeOpen(async (_emit, signal) => untilAborted(signal));
+    const early = openUpstreamEarly(REQUEST, open);
+    early.cancel();
+    expect(calls[0]!.options.signal.aborted).toBe(true);
+  });
+
+  it("leaves every other request (a later tool step, another body) to open its own", async () => {
+    const { open, calls } = fakeOpen(async () => {});
+    const early = openUpstreamEarly(REQUEST, open);
+    const other: WireChatRequest = { ...REQUEST, messages: [...REQUEST.messages] };
+    await early.open(other, { signal: new AbortController().signal });
+    expect(calls.map((c) => c.body)).toEqual([REQUEST, other]);
+    expect(calls[1]!.body).toBe(other);
   });
 });

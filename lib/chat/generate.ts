@@ -76,6 +76,41 @@ export function nodeFetch(): typeof fetch {
   return global._nextOriginalFetch ?? global;
 }
 
+/** A reply's first upstream request, sent before its generation starts (lib/chat/chat-post.ts: while the turn is stored). */
+export interface EarlyUpstream {
+  /**
+   * Resolves once the request has been handed to its connection: the gateway client's transport writes it to a
+   * kept-alive socket on the next tick, so synchronous work after this (the turn's database write) does not hold it.
+   */
+  sent: Promise<void>;
+  /** For startGeneration: the first step gets this request's stream (Stop then cancels it); other requests open their own. */
+  open: NonNullable<GenerateInput["open"]>;
+  /** Cancels the request unless a generation has taken it (the turn was refused, or failed to start). */
+  cancel(): void;
+}
+
+export function openUpstreamEarly(request: WireChatRequest, openStream = openChatStream): EarlyUpstream {
+  const controller = new AbortController();
+  const pending = openStream(request, { signal: controller.signal });
+  // Seen by the generation that takes it; a cancelled one's rejection is expected.
+  pending.catch(() => {});
+  let taken = false;
+  return {
+    sent: new Promise((resolve) => process.nextTick(resolve)),
+    open: (body, options) => {
+      if (taken || body !== request) return openStream(body, options);
+      taken = true;
+      const follow = () => controller.abort(options.signal.reason);
+      if (options.signal.aborted) follow();
+      else options.signal.addEventListener("abort", follow, { once: true });
+      return pending;
+    },
+    cancel: () => {
+      if (!taken) controller.abort(new DOMException("the turn was not stored", "AbortError"));
+    },
+  };
+}
+
 export function startGeneration(input: GenerateInput): Generation {
   const registry = input.registry ?? generationRegistry();
   const generation = new Generation(input.chatId, input.messageId, input.request.model, input.ownerId);

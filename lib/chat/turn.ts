@@ -25,7 +25,8 @@ import type { ChatSettings } from "./types";
 
 // One turn of a conversation, prepared from the database: the stored history is the truth, the
 // browser only says what is new (a question, an edited question, "regenerate", "continue").
-// Everything here happens before the gateway is called, so the question (and the reply's row) is stored first.
+// Everything here happens before any of the reply reaches the browser, so the question (and the reply's row) is
+// stored first; the gateway may already be working on it (TurnRequest.beforeStore).
 
 export interface TurnRequest {
   chatId: string;
@@ -46,6 +47,12 @@ export interface TurnRequest {
   concurrency?: ConcurrencyLimit | undefined;
   /** The user's tokens per day, likewise; the reply reserves its estimate plus the conversation's (lib/quota). */
   tokens?: TokenLimit | undefined;
+  /**
+   * Called with the conversation as it will go upstream (what is kept, then the question) once it is known and
+   * before the turn's rows are written, so that the gateway can start on it while they are (lib/chat/chat-post.ts).
+   * Nothing of the turn is stored yet when it throws. Not called for a continuation.
+   */
+  beforeStore?: ((history: ReadonlyArray<Pick<StoredMessage, "role" | "parts">>) => Promise<void>) | undefined;
 }
 
 export interface Turn {
@@ -180,12 +187,13 @@ export async function prepareTurn(db: Db, userId: string, request: TurnRequest):
   }
   // The reply answers a question: the one appended now, or the last one kept.
   if (!append && kept.at(-1)?.role !== "user") throw new AppError("empty_message");
+  const question = append ? { id: incoming.id, parts: userParts(incoming) } : undefined;
+  await request.beforeStore?.(question ? [...kept, { role: "user", parts: question.parts }] : kept);
   if (dropFrom) await deleteMessagesFrom(db, userId, conversation.id, dropFrom.id);
   // What is stored now: what was kept, the question appended after it (newest seq) and the reply's row after
-  // that, in one write (before the gateway is called: a reply exists even if everything after fails).
+  // that, in one write (before any of the reply reaches the browser: a reply exists even if everything after fails).
   const replyId = `msg-${randomUUID()}`;
   const replyStoredAt = Date.now();
-  const question = append ? { id: incoming.id, parts: userParts(incoming) } : undefined;
   const rows = await appendTurnMessages(db, userId, conversation.id, {
     ...(question ? { question } : {}),
     reply: { id: replyId, model: request.model },
@@ -219,9 +227,10 @@ async function newChatTurn(db: Db, userId: string, request: TurnRequest): Promis
   // What the general path refuses for an empty chat: nothing to regenerate, a reply is not a question.
   if (incoming.role !== "user") throw new AppError("empty_message");
   if (request.maxMessages < 1) throw new AppError("too_many_messages", { limit: request.maxMessages });
+  const question = { id: incoming.id, parts: userParts(incoming) };
+  await request.beforeStore?.([{ role: "user", parts: question.parts }]);
   const replyId = `msg-${randomUUID()}`;
   const replyStoredAt = Date.now();
-  const question = { id: incoming.id, parts: userParts(incoming) };
   const rows = await appendTurnMessages(db, userId, request.chatId, {
     chat: { model: request.model, settings: request.settings },
     question,

@@ -250,12 +250,43 @@ describe.each(DIALECTS)("conversation storage through POST /api/chat on %s", { t
     await running;
   });
 
+  /**
+   * A question's request goes to the gateway while its turn is being stored (lib/chat/chat-post.ts): those of the
+   * questions refused there were cancelled, and only the reply that started is still (or was fully) answered.
+   */
+  const onlyOneRequestLeft = () =>
+    waitFor(
+      () => (chatRequests(sim).filter((r) => !r.closedEarly).length === 1 ? true : undefined),
+      "the refused questions' gateway requests cancelled",
+    );
+  it("a question refused as its turn is stored cancels the gateway request already sent for it", async () => {
+    const owner = await h.app.signIn();
+    const other = await h.app.signIn();
+    const id = nextChatId();
+    sim.script([{ kind: "stream", text: "属于别人" }]);
+    const first = await postChat(h, owner, { id, messages: [userMessage("我的对话")] });
+    expect(first.response.status).toBe(200);
+    await settled(owner, id, 2);
+    const before = chatRequests(sim).length;
+    // Someone else's chat id: nothing to read for this user, so the request goes out as for a new chat, and the
+    // write that would create the chat finds it taken.
+    sim.script([{ kind: "stream", text: "不该回答", firstByteDelayMs: 60_000 }]);
+    const refused = await postChat(h, other, { id, messages: [userMessage("别人的对话")] });
+    await expectAppError(refused, 404, "not_found");
+    const sent = await waitFor(() => {
+      const late = chatRequests(sim).slice(before);
+      return late.length === 1 && late[0]!.closedEarly ? late : undefined;
+    }, "the refused question's request cancelled");
+    expect((sent[0]!.body as { messages: Array<{ content: unknown }> }).messages.at(-1)?.content).toBe("别人的对话");
+    // Nothing of it was stored, and the owner's chat is as it was.
+    expect((await messagesOf(owner, id)).map((m) => m.text)).toEqual(["我的对话", "属于别人"]);
+  });
   it("at the concurrency limit: of questions sent in the same instant exactly one starts, the others get 429", async () => {
     const dave = await h.app.signIn();
     await setUserLimits(h.app.db, dave.id, { tokensPerDay: null, maxConcurrent: 1 });
     // The reply that starts holds its place until every other answer is in.
-    sim.script([{ kind: "stream", text: "只有一个", firstByteDelayMs: 60_000 }]);
     const ids = [nextChatId(), nextChatId(), nextChatId(), nextChatId()];
+    sim.script([{ kind: "stream", text: "只有一个", firstByteDelayMs: 60_000, times: ids.length }]);
     let answered = 0;
     const posts = ids.map((id, i) =>
       postChat(h, dave, { id, messages: [userMessage(`同时${i}`)] }).finally(() => answered++),
@@ -273,7 +304,7 @@ describe.each(DIALECTS)("conversation storage through POST /api/chat on %s", { t
       const error = await expectAppError(result, 429, "quota_concurrency_exceeded");
       expect(error.params).toEqual({ limit: 1 });
     }
-    expect(chatRequests(sim)).toHaveLength(1);
+    await onlyOneRequestLeft();
     // The refused questions left no chat behind.
     const kept = await Promise.all(ids.map((id) => getConversation(h.app.db, dave.id, id)));
     expect(kept.filter(Boolean)).toHaveLength(1);
@@ -286,15 +317,16 @@ describe.each(DIALECTS)("conversation storage through POST /api/chat on %s", { t
     await insertUsage(h.app.db, { userId: erin.id, messageId: `erin-${nextChatId()}`, model: "glm-5-1", usage: spent });
     // 9000 of 10 000 used: each question passes the early check; the one that starts reserves its max output
     // tokens (the model's 16 384: none asked) and its prompt's estimate until it ends.
+    const ids = [nextChatId(), nextChatId(), nextChatId(), nextChatId()];
     sim.script([
       {
         kind: "stream",
         text: "只有一个",
         firstByteDelayMs: 60_000,
         usage: { prompt_tokens: 20, completion_tokens: 10 },
+        times: ids.length,
       },
     ]);
-    const ids = [nextChatId(), nextChatId(), nextChatId(), nextChatId()];
     let answered = 0;
     const posts = ids.map((id, i) =>
       postChat(h, erin, { id, messages: [userMessage(`额度${i}`)] }).finally(() => answered++),
@@ -314,7 +346,7 @@ describe.each(DIALECTS)("conversation storage through POST /api/chat on %s", { t
       expect(Number(error.params?.used)).toBeGreaterThan(9000 + 16_384);
       expect(error.message.en).toContain("of 10000 tokens");
     }
-    expect(chatRequests(sim)).toHaveLength(1);
+    await onlyOneRequestLeft();
     const kept = await Promise.all(ids.map((id) => getConversation(h.app.db, erin.id, id)));
     expect(kept.filter(Boolean)).toHaveLength(1);
 
@@ -322,6 +354,7 @@ describe.each(DIALECTS)("conversation storage through POST /api/chat on %s", { t
     const started = ids[kept.findIndex(Boolean)]!;
     await settled(erin, started, 2);
     await waitFor(async () => ((await tokensUsedOn(h.app.db, erin.id, day())) >= 9030 ? true : undefined), "usage");
+    sim.reset(); // (the held entries no refused question took)
     sim.script([{ kind: "stream", text: "又一个", usage: { prompt_tokens: 20, completion_tokens: 10 } }]);
     const nextId = nextChatId();
     const next = await postChat(h, erin, { id: nextId, messages: [userMessage("结束之后")] });
