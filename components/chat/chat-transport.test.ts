@@ -2,7 +2,7 @@ import { DefaultChatTransport, readUIMessageStream, type UIMessage, type UIMessa
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DONE_FRAME, UiStreamWriter, type ChatChunk } from "@/lib/chat/ui-stream";
-import { parseUiMessageStream } from "./chat-transport";
+import { asDeltaChunk, deltaChunkSchema, parseUiMessageStream } from "./chat-transport";
 
 /** The SDK's own parsing (what useChat used before), to compare against. */
 class SdkTransport extends DefaultChatTransport<UIMessage> {
@@ -205,5 +205,51 @@ describe("parseUiMessageStream", () => {
   it("skips [DONE] and ignores an unterminated last event, as the SDK does", async () => {
     const text = frame({ type: "text-start", id: "t" }) + DONE_FRAME + 'data: {"type":"text-end","id":"t"}';
     expect(await collect(parseUiMessageStream(bytesStream(text)))).toEqual(await collect(sdkParse(bytesStream(text))));
+  });
+});
+
+describe("asDeltaChunk", () => {
+  const key = fc.constantFrom("type", "id", "delta", "providerMetadata", "__proto__", "extra");
+  const value = fc.oneof(
+    fc.constantFrom("text-delta", "reasoning-delta", "text-start", "", "t1"),
+    fc.string(),
+    fc.integer(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.array(fc.string(), { maxLength: 2 }),
+    fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }),
+  );
+  // Objects near a delta chunk (the keys it has, missing or extra ones, wrong types), parsed from JSON as on the wire.
+  const candidate = fc.oneof(
+    fc.record({
+      type: fc.constantFrom("text-delta", "reasoning-delta", "tool-input-delta"),
+      id: fc.oneof(fc.string(), fc.integer()),
+      delta: fc.oneof(fc.string(), fc.constant(null)),
+    }),
+    fc.dictionary(key, value, { maxKeys: 5 }),
+    fc.array(value, { maxLength: 3 }),
+    value,
+  );
+
+  it("accepts exactly what the delta schema accepts, and returns the same chunk", () => {
+    fc.assert(
+      fc.property(candidate, (raw) => {
+        const json = JSON.stringify(raw);
+        if (json === undefined) return;
+        const parsed: unknown = JSON.parse(json);
+        const expected = deltaChunkSchema.safeParse(parsed);
+        const chunk = asDeltaChunk(parsed);
+        expect(chunk).toEqual(expected.success ? expected.data : undefined);
+        // A new object: merging deltas into it must not touch the parsed value.
+        if (chunk) expect(chunk).not.toBe(parsed);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("refuses a delta with an own __proto__ key, as the strict schema does", () => {
+    const parsed: unknown = JSON.parse('{"type":"text-delta","id":"t","delta":"x","__proto__":{"a":1}}');
+    expect(deltaChunkSchema.safeParse(parsed).success).toBe(false);
+    expect(asDeltaChunk(parsed)).toBeUndefined();
   });
 });

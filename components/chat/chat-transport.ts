@@ -29,12 +29,31 @@ export interface TransportEvents {
  * The hot chunks of a reply, exactly as lib/chat/ui-stream.ts writes them: a text or reasoning delta with nothing
  * else. Anything with more fields (or any other chunk) is checked against the SDK's full chunk schema instead.
  */
-const deltaChunkSchema = z.strictObject({
+export const deltaChunkSchema = z.strictObject({
   type: z.enum(["text-delta", "reasoning-delta"]),
   id: z.string(),
   delta: z.string(),
 });
 type DeltaChunk = z.infer<typeof deltaChunkSchema>;
+
+/**
+ * deltaChunkSchema's check without zod, for the hot path (one call per event): an object with exactly the own keys
+ * `type`, `id` and `delta`, the kind one of the two deltas and the others strings; a new object, as zod returns.
+ */
+export function asDeltaChunk(value: unknown): DeltaChunk | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const record = value as Record<string, unknown>;
+  if (Object.keys(record).length !== 3 || !["type", "id", "delta"].every((key) => Object.hasOwn(record, key))) {
+    return undefined;
+  }
+  const { type, id, delta } = record;
+  if ((type !== "text-delta" && type !== "reasoning-delta") || typeof id !== "string" || typeof delta !== "string") {
+    return undefined;
+  }
+  return { type, id, delta };
+}
+
+const fullChunkSchema = asSchema(uiMessageChunkSchema);
 
 const fullChunkSchema = asSchema(uiMessageChunkSchema);
 
@@ -105,12 +124,11 @@ export function parseUiMessageStream(stream: ReadableStream<Uint8Array>): Readab
         data.startsWith('{"type":"text-delta"') || data.startsWith('{"type":"reasoning-delta"')
           ? tryJson(data)
           : undefined;
-      const parsed = value === undefined ? undefined : deltaChunkSchema.safeParse(value);
-      if (!parsed?.success) {
+      const chunk = value === undefined ? undefined : asDeltaChunk(value);
+      if (!chunk) {
         flush();
         return emitSlow(batch, i, controller);
       }
-      const chunk = parsed.data;
       if (pending && pending.type === chunk.type && pending.id === chunk.id) pending.delta += chunk.delta;
       else {
         flush();
