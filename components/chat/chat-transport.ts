@@ -55,8 +55,6 @@ export function asDeltaChunk(value: unknown): DeltaChunk | undefined {
 
 const fullChunkSchema = asSchema(uiMessageChunkSchema);
 
-const fullChunkSchema = asSchema(uiMessageChunkSchema);
-
 /** JSON.parse that refuses what the SDK's own parser refuses: keys that would reach an object's prototype. */
 function parseJson(text: string): unknown {
   try {
