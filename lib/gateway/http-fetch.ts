@@ -10,9 +10,13 @@ import https from "node:https";
 // Errors behave like fetch's: a failed connection rejects with a TypeError ("fetch failed", the cause kept), an
 // abort rejects with the signal's reason, and an abort or a dropped connection mid-body errors the body's reader.
 
+// An idle connection is closed after 4 s (undici's default too), or 1 s before the gateway's Keep-Alive: timeout
+// hint when that is shorter (node's Agent applies the hint only under its own timeout), so that a request is not
+// sent on a connection the gateway is closing at that moment.
+const IDLE_MS = 4_000;
 const agents = {
-  "http:": new http.Agent({ keepAlive: true }),
-  "https:": new https.Agent({ keepAlive: true }),
+  "http:": new http.Agent({ keepAlive: true, timeout: IDLE_MS }),
+  "https:": new https.Agent({ keepAlive: true, timeout: IDLE_MS }),
 };
 
 /** Statuses whose Response may not have a body. */
