@@ -1,0 +1,197 @@
+// A/B diagnostic for the 1-stream figure: two builds of the app (npm start's server, each in its own directory with
+// its own .next) run side by side against one simulator, and one stream at a time goes straight to the simulator,
+// through A and through B, in a rotating order, N times. On a shared machine the single-stream TTFT drifts by
+// several ms from minute to minute (idle wake-ups, neighbours); interleaving the three paths request by request
+// puts A and B in the same minutes, so their difference is measured rather than the machine's drift.
+//   npx tsx bench/proxy/ab-one.ts <dirA> <dirB> [iterations=40]
+// Prints per path the TTFT median, its added time over direct (median of per-iteration differences) and the
+// median of B − A per iteration.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import http from "node:http";
+import { createServer } from "node:net";
+import path from "node:path";
+import { createSimulator } from "@/lib/simulator/server";
+
+const [dirA, dirB] = [process.argv[2], process.argv[3]];
+if (!dirA || !dirB) throw new Error("usage: ab-one.ts <dirA> <dirB> [iterations]");
+const N = Number(process.argv[4] ?? 40);
+const KEY = "sk-byts-bench-000000";
+const ADMIN = { email: "bench@example.com", password: "bench-password-0001" };
+
+const sim = await createSimulator({ port: 0, host: "127.0.0.1", keys: [KEY], tokensPerSecond: 60, log: false });
+const simBase = `http://127.0.0.1:${sim.port}`;
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+const children: ChildProcess[] = [];
+process.on("exit", () => {
+  for (const child of children) {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {}
+  }
+});
+
+/** Starts `npm start`'s server from `dir` on a fresh SQLite file and signs in; its port and session cookie. */
+async function startApp(dir: string, label: string): Promise<{ port: number; cookie: string }> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const out = path.join(dir, "bench/.out/proxy");
+  mkdirSync(out, { recursive: true });
+  const db = path.join(out, `ab-${label}.db`);
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(db + suffix, { force: true });
+  const child = spawn(process.execPath, ["scripts/start.mjs", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: dir,
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      BYTESPIKE_API_KEY: KEY,
+      BYTESPIKE_BASE_URL: `${simBase}/v1`,
+      PORT: String(port),
+      DATABASE_URL: `file:${db}`,
+      BETTER_AUTH_URL: origin,
+      BETTER_AUTH_SECRET: "bench-only-secret-0123456789abcdef0123456789",
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      AUTH_SIGN_IN_PER_MINUTE: "10000",
+      QUOTA_MAX_CONCURRENT: "0",
+      QUOTA_TOKENS_PER_DAY: "0",
+    },
+  });
+  children.push(child);
+  for (;;) {
+    try {
+      const r = await fetch(`${origin}/api/models`);
+      await r.arrayBuffer();
+      if (r.status < 500) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const signIn = await fetch(`${origin}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin },
+    body: JSON.stringify(ADMIN),
+  });
+  const cookie = signIn.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  return { port, cookie };
+}
+
+const agent = new http.Agent({ keepAlive: true });
+/** One request; ms from sending it to the first reasoning/text delta. */
+function ttft(port: number, pathname: string, headers: Record<string, string>, body: string, needle: RegExp) {
+  return new Promise<number>((resolve, reject) => {
+    const t0 = performance.now();
+    let first = 0;
+    let buf = "";
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: pathname,
+        method: "POST",
+        agent,
+        headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => {
+          buf += c;
+          if (!first && needle.test(buf)) first = performance.now() - t0;
+        });
+        res.on("end", () => resolve(first));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+const wire = JSON.stringify({
+  model: "glm-5-1",
+  stream: true,
+  user: "u",
+  messages: [{ role: "user", content: "请起草一则公告" }],
+});
+let chatCounter = 0;
+const appBody = () => {
+  const id = `ab-${Date.now().toString(36)}-${++chatCounter}`;
+  return JSON.stringify({
+    id,
+    model: "glm-5-1",
+    messages: [{ id: `${id}-q`, role: "user", parts: [{ type: "text", text: "请起草一则公告：下周起网关升级。" }] }],
+  });
+};
+
+const [a, b] = [await startApp(dirA, "a"), await startApp(dirB, "b")];
+await fetch(`${simBase}/__control/script`, {
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({
+    responses: [
+      {
+        kind: "stream",
+        reasoning: "用户想要一则网关升级公告。先说明升级时间",
+        text: "好的公告如下。",
+        chunkDelayMs: 40,
+        times: 100_000,
+      },
+    ],
+  }),
+});
+const DELTA = /"type":"(text|reasoning)-delta"/;
+const direct = () =>
+  ttft(sim.port, "/v1/chat/completions", { authorization: `Bearer ${KEY}` }, wire, /"(reasoning_)?content":"[^"]/);
+const app = (server: { port: number; cookie: string }) =>
+  ttft(
+    server.port,
+    "/api/chat",
+    { cookie: server.cookie, origin: `http://127.0.0.1:${server.port}` },
+    appBody(),
+    DELTA,
+  );
+for (let i = 0; i < 20; i++) await Promise.all([app(a), app(b)]); // warm-up
+const paths = { direct, a: () => app(a), b: () => app(b) } as const;
+type PathId = keyof typeof paths;
+const samples: Record<PathId, number[]> = { direct: [], a: [], b: [] };
+const orders: PathId[][] = [
+  ["direct", "a", "b"],
+  ["b", "direct", "a"],
+  ["a", "b", "direct"],
+  ["direct", "b", "a"],
+  ["a", "direct", "b"],
+  ["b", "a", "direct"],
+];
+for (let i = 0; i < N; i++) {
+  for (const id of orders[i % orders.length]!) samples[id].push(await paths[id]());
+}
+const median = (xs: number[]) => {
+  const s = [...xs].sort((p, q) => p - q);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const diff = (x: number[], y: number[]) => x.map((v, i) => v - y[i]!);
+console.log(`A = ${dirA}\nB = ${dirB}\n${N} iterations`);
+console.log(`direct TTFT median ${median(samples.direct).toFixed(1)} ms`);
+for (const id of ["a", "b"] as const) {
+  console.log(
+    `${id.toUpperCase()}: TTFT median ${median(samples[id]).toFixed(1)} ms, added over direct: ` +
+      `${(median(samples[id]) - median(samples.direct)).toFixed(1)} ms (difference of medians), ` +
+      `${median(diff(samples[id], samples.direct)).toFixed(1)} ms (median of per-iteration differences)`,
+  );
+}
+console.log(`B − A per iteration, median: ${median(diff(samples.b, samples.a)).toFixed(1)} ms`);
+for (const child of children) process.kill(-child.pid!, "SIGTERM");
+await sim.close();
+process.exit(0);
