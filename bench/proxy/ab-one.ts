@@ -3,7 +3,7 @@
 // through A and through B, in a rotating order, N times. On a shared machine the single-stream TTFT drifts by
 // several ms from minute to minute (idle wake-ups, neighbours); interleaving the three paths request by request
 // puts A and B in the same minutes, so their difference is measured rather than the machine's drift.
-//   npx tsx bench/proxy/ab-one.ts <dirA> <dirB> [iterations=40]
+//   npx tsx bench/proxy/ab-one.ts <dirA> <dirB> [iterations=40] [pause ms between requests=0]
 // Prints per path the TTFT median, its added time over direct (median of per-iteration differences) and the
 // median of B − A per iteration.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -16,6 +16,8 @@ import { createSimulator } from "@/lib/simulator/server";
 const [dirA, dirB] = [process.argv[2], process.argv[3]];
 if (!dirA || !dirB) throw new Error("usage: ab-one.ts <dirA> <dirB> [iterations]");
 const N = Number(process.argv[4] ?? 40);
+/** Lets the previous reply's own work after its end (final save, usage, title) finish before the next request. */
+const PAUSE_MS = Number(process.argv[5] ?? 0);
 const KEY = "sk-byts-bench-000000";
 const ADMIN = { email: "bench@example.com", password: "bench-password-0001" };
 
@@ -175,14 +177,17 @@ const orders: PathId[][] = [
   ["b", "a", "direct"],
 ];
 for (let i = 0; i < N; i++) {
-  for (const id of orders[i % orders.length]!) samples[id].push(await paths[id]());
+  for (const id of orders[i % orders.length]!) {
+    samples[id].push(await paths[id]());
+    if (PAUSE_MS > 0) await new Promise((r) => setTimeout(r, PAUSE_MS));
+  }
 }
 const median = (xs: number[]) => {
   const s = [...xs].sort((p, q) => p - q);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const diff = (x: number[], y: number[]) => x.map((v, i) => v - y[i]!);
-console.log(`A = ${dirA}\nB = ${dirB}\n${N} iterations`);
+console.log(`A = ${dirA}\nB = ${dirB}\n${N} iterations, ${PAUSE_MS} ms between requests`);
 console.log(`direct TTFT median ${median(samples.direct).toFixed(1)} ms`);
 for (const id of ["a", "b"] as const) {
   console.log(
