@@ -88,11 +88,11 @@ function visibleShape(messages: readonly ChatUIMessage[]): string {
  * When the chat's state is handed to the shell. A change of what the reader sees of the reply's shape — above all its
  * first text — goes out at once, so a reply's first text is on screen in the render right after it arrives, not a
  * throttle window later. Text growing inside a block goes out at most every `throttleMs` (leading and trailing, as the
- * SDK's own throttle did). While a reply shows nothing yet, what the reader could not see waits up to UNSEEN_MS: the
- * reply's empty first message, its empty text part, and the status turning from submitted to streaming (the shell
- * shows "connecting" for all of them) go out with a first text that comes within that time, in one render instead of
- * two renders before it (at the moment its bytes arrive). Every other status change and every new error goes out at
- * once (the end of a reply among them).
+ * SDK's own throttle did: the reply's empty message, made by its first chunk, goes out so). While a reply shows
+ * nothing yet, what the reader could not see waits up to UNSEEN_MS: the reply's empty text part and the status turning
+ * from submitted to streaming (the shell shows "connecting" either way), which come in the same network read as the
+ * first text, go out with it in one render instead of a render of their own right before it. Every other status
+ * change and every new error goes out at once (the end of a reply among them).
  */
 export function createReporter(
   chat: Pick<Chat<ChatUIMessage>, "messages" | "status" | "error">,
@@ -102,6 +102,7 @@ export function createReporter(
   let lastAt = -Infinity;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let shape = visibleShape(chat.messages);
+  let count = chat.messages.length;
   let status = chat.status;
   let error = chat.error;
   const now = () => {
@@ -109,6 +110,7 @@ export function createReporter(
     timer = undefined;
     lastAt = performance.now();
     shape = visibleShape(chat.messages);
+    count = chat.messages.length;
     status = chat.status;
     error = chat.error;
     report();
@@ -126,7 +128,8 @@ export function createReporter(
     now,
     messages() {
       if (throttleMs <= 0 || visibleShape(chat.messages) !== shape) return now();
-      if (nothingShown()) return later(Math.max(throttleMs, UNSEEN_MS));
+      // The reply's empty message itself goes out as any update: its first chunk comes well before its text.
+      if (nothingShown() && chat.messages.length === count) return later(Math.max(throttleMs, UNSEEN_MS));
       const wait = throttleMs - (performance.now() - lastAt);
       if (wait <= 0) now();
       else later(wait);
