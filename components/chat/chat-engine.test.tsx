@@ -5,15 +5,11 @@ import { createRoot } from "react-dom/client";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DONE_FRAME } from "@/lib/chat/ui-stream";
 import type { ChatEngineState } from "./chat-engine";
-import { ChatEngine, createReporter } from "./chat-engine";
+import { ChatEngine } from "./chat-engine";
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const frame = (chunk: object) => `data: ${JSON.stringify(chunk)}\n\n`;
-const replyText = (state: Pick<ChatEngineState, "messages">) => {
-  const last = state.messages.at(-1);
-  return last?.role === "assistant" ? last.parts.map((p) => (p.type === "text" ? p.text : "")).join("") : "";
-};
 const PIECES = ["床前", "明月光，", "疑是", "地上霜。", "举头望", "明月，", "低头思", "故乡。"];
 
 /** POST /api/chat answering with a reply whose frames arrive one network read at a time. */
@@ -123,127 +119,5 @@ describe("the chat engine", () => {
     expect(reports[0]?.messages.map((m) => m.id)).toEqual(["a"]);
     act(() => reports[0]!.setMessages([]));
     expect(reports.at(-1)?.messages).toEqual([]);
-  });
-
-  it("hands over a reply's first text at once, with the streaming status, in one update", async () => {
-    const reports: ChatEngineState[] = [];
-    const finished: string[] = [];
-    await act(async () =>
-      root.render(
-        <ChatEngine
-          chatId="c3"
-          messages={[]}
-          resume={false}
-          // The shell's throttle: the pieces arrive a few ms apart, well within one window.
-          throttle={50}
-          onFinish={({ message }) => void finished.push(message.id)}
-          onReconnect={() => {}}
-          onChange={(state) => void reports.push(state)}
-        />,
-      ),
-    );
-    await act(async () => {
-      await reports[0]!.sendMessage({ id: "q", role: "user", parts: [{ type: "text", text: "静夜思" }] });
-    });
-    for (let i = 0; i < 50 && finished.length === 0; i++) {
-      await act(async () => new Promise((resolve) => setTimeout(resolve, 10)));
-    }
-    expect(finished).toEqual(["r"]);
-
-    const first = reports.findIndex((state) => replyText(state) !== "");
-    // The first piece, not what a throttle window later had gathered (the window is longer than the whole reply).
-    expect(replyText(reports[first]!)).toBe(PIECES[0]);
-    expect(reports[first]!.status).toBe("streaming");
-    // The status turning to streaming (with the reply's empty text part) did not go out on its own before it: that
-    // would be a render of the chat between the reply's first bytes and its first text.
-    const before = reports.slice(0, first);
-    expect(before.map((state) => state.status)).not.toContain("streaming");
-    // And the end goes out at once, with all of the text.
-    expect(reports.at(-1)?.status).toBe("ready");
-    expect(replyText(reports.at(-1)!)).toBe(PIECES.join(""));
-  });
-});
-
-/** What the reporter reads of the chat. */
-type ChatLike = { messages: ChatEngineState["messages"]; status: ChatEngineState["status"]; error: Error | undefined };
-
-describe("the engine's reporter", () => {
-  const user = { id: "q", role: "user" as const, parts: [{ type: "text" as const, text: "问" }] };
-  const reply = (text: string) => ({
-    id: "r",
-    role: "assistant" as const,
-    parts: [{ type: "step-start" as const }, { type: "text" as const, text, state: "streaming" as const }],
-  });
-
-  beforeEach(() => void vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] }));
-  afterEach(() => void vi.useRealTimers());
-
-  it("gathers text growing within the window into one update at its end, and reports the end at once", () => {
-    const state: ChatLike = {
-      messages: [user, reply("床前")],
-      status: "streaming",
-      error: undefined,
-    };
-    const seen: string[] = [];
-    const reporter = createReporter(state, () => void seen.push(`${state.status}:${replyText(state)}`), 50);
-    reporter.now();
-    state.messages = [user, reply("床前明月")];
-    reporter.messages();
-    state.messages = [user, reply("床前明月光，")];
-    reporter.messages();
-    // Within the window: nothing yet.
-    expect(seen).toEqual(["streaming:床前"]);
-    vi.advanceTimersByTime(50);
-    expect(seen).toEqual(["streaming:床前", "streaming:床前明月光，"]);
-    state.messages = [user, reply("床前明月光，疑是")];
-    reporter.messages();
-    state.status = "ready";
-    reporter.status();
-    expect(seen.at(-1)).toBe("ready:床前明月光，疑是");
-    // The window's timer went with it: nothing more.
-    vi.advanceTimersByTime(100);
-    expect(seen).toHaveLength(3);
-    reporter.stop();
-  });
-
-  it("holds what the reader cannot see yet for a while, and hands it over with the first text or after the wait", () => {
-    const state: ChatLike = { messages: [user], status: "submitted", error: undefined };
-    const seen: string[] = [];
-    const reporter = createReporter(
-      state,
-      () => void seen.push(`${state.status}:${state.messages.length}:${replyText(state)}`),
-      50,
-    );
-    reporter.now();
-    vi.advanceTimersByTime(300);
-    // The reply's first chunk makes an empty message: it goes out (the list shows it connecting).
-    state.messages = [user, { id: "r", role: "assistant", parts: [] }];
-    reporter.messages();
-    expect(seen).toEqual(["submitted:1:", "submitted:2:"]);
-    // Then the status turns to streaming with an empty text part: that waits for the text.
-    state.status = "streaming";
-    state.messages = [user, reply("")];
-    reporter.status();
-    reporter.messages();
-    vi.advanceTimersByTime(100);
-    expect(seen).toHaveLength(2);
-    // The first text: at once, with the status.
-    state.messages = [user, reply("床前")];
-    reporter.messages();
-    expect(seen.at(-1)).toBe("streaming:2:床前");
-
-    // A model slow to write its first text: its status goes out after the wait all the same.
-    state.messages = [user, reply("床前"), user, { id: "r2", role: "assistant", parts: [] }];
-    state.status = "submitted";
-    reporter.status();
-    state.status = "streaming";
-    state.messages = [user, reply("床前"), user, { id: "r2", role: "assistant", parts: [] }];
-    reporter.status();
-    const before = seen.length;
-    vi.advanceTimersByTime(249);
-    expect(seen).toHaveLength(before);
-    vi.advanceTimersByTime(1);
-    expect(seen.at(-1)).toBe("streaming:4:");
-    reporter.stop();
   });
 });

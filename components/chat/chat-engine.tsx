@@ -10,7 +10,6 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react
 import type { ChatUIMessage } from "@/lib/chat/types";
 import { createTransport, warmChunkSchema } from "./chat-transport";
 import { whenIdle } from "./engine-loader";
-import { messageBlocks } from "./message-blocks";
 
 type UseChatHelpers = ReturnType<typeof useChat<ChatUIMessage>>;
 
@@ -26,10 +25,7 @@ export interface ChatEngineProps {
   messages: ChatUIMessage[];
   /** Re-attach to a reply still running on the server (GET /api/chat/{id}/stream). */
   resume: boolean;
-  /**
-   * The messages are reported at most this often (ms) while a reply streams; what changes what the reader sees of the
-   * reply's shape (its first text, a new block) is reported at once.
-   */
+  /** The messages are reported at most this often (ms) while a reply streams. */
   throttle: number;
   onFinish: NonNullable<ChatInit<ChatUIMessage>["onFinish"]>;
   /** The reconnect request answered (204: nothing was running). Read once, when the engine starts. */
@@ -66,91 +62,6 @@ function createChat(
   });
 }
 
-/**
- * How long a change the reader cannot see (see createReporter) may wait for the reply's first text: the time from the
- * reply's first chunk to its first text when the model answers at once.
- */
-const UNSEEN_MS = 250;
-
-/**
- * What the reader sees of the conversation's shape: its messages and the blocks of the last one. A reply that shows
- * nothing yet (the empty message its first chunk makes, then its empty text part) counts as not there: the list shows
- * the same "connecting" either way.
- */
-function visibleShape(messages: readonly ChatUIMessage[]): string {
-  const last = messages.at(-1);
-  if (last?.role !== "assistant") return String(messages.length);
-  const blocks = messageBlocks(last.parts).length;
-  return blocks === 0 ? String(messages.length - 1) : `${messages.length}:${blocks}`;
-}
-
-/**
- * When the chat's state is handed to the shell. A change of what the reader sees of the reply's shape — above all its
- * first text — goes out at once, so a reply's first text is on screen in the render right after it arrives, not a
- * throttle window later. Text growing inside a block goes out at most every `throttleMs` (leading and trailing, as the
- * SDK's own throttle did: the reply's empty message, made by its first chunk, goes out so). While a reply shows
- * nothing yet, what the reader could not see waits up to UNSEEN_MS: the reply's empty text part and the status turning
- * from submitted to streaming (the shell shows "connecting" either way), which come in the same network read as the
- * first text, go out with it in one render instead of a render of their own right before it. Every other status
- * change and every new error goes out at once (the end of a reply among them).
- */
-export function createReporter(
-  chat: Pick<Chat<ChatUIMessage>, "messages" | "status" | "error">,
-  report: () => void,
-  throttleMs: number,
-) {
-  let lastAt = -Infinity;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let shape = visibleShape(chat.messages);
-  let count = chat.messages.length;
-  let status = chat.status;
-  let error = chat.error;
-  const now = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    lastAt = performance.now();
-    shape = visibleShape(chat.messages);
-    count = chat.messages.length;
-    status = chat.status;
-    error = chat.error;
-    report();
-  };
-  const later = (delay: number) => {
-    timer ??= setTimeout(now, Math.max(0, delay));
-  };
-  // A reply is under way and shows nothing yet.
-  const nothingShown = () => {
-    if (chat.status !== "submitted" && chat.status !== "streaming") return false;
-    const last = chat.messages.at(-1);
-    return last?.role !== "assistant" || messageBlocks(last.parts).length === 0;
-  };
-  return {
-    now,
-    messages() {
-      if (throttleMs <= 0 || visibleShape(chat.messages) !== shape) return now();
-      // The reply's empty message itself goes out as any update: its first chunk comes well before its text.
-      if (nothingShown() && chat.messages.length === count) return later(Math.max(throttleMs, UNSEEN_MS));
-      const wait = throttleMs - (performance.now() - lastAt);
-      if (wait <= 0) now();
-      else later(wait);
-    },
-    status() {
-      if (throttleMs > 0 && status === "submitted" && chat.status === "streaming" && nothingShown()) {
-        return later(Math.max(throttleMs, UNSEEN_MS));
-      }
-      now();
-    },
-    // The chat sets its error with every status change: only a new one is news.
-    error() {
-      if (chat.error !== error) now();
-    },
-    stop: () => {
-      clearTimeout(timer);
-      timer = undefined;
-    },
-  };
-}
-
 function replaceMessages(chat: Chat<ChatUIMessage>, next: Parameters<ChatEngineState["setMessages"]>[0]): void {
   chat.messages = typeof next === "function" ? next(chat.messages) : next;
 }
@@ -181,13 +92,11 @@ export function ChatEngine({ chatId, messages, resume, throttle, onFinish, onRec
         stop: chat.stop,
         setMessages,
       });
-    const reporter = createReporter(chat, report, throttle);
-    reporter.now();
+    report();
     const unsubscribe = [
-      chat["~registerMessagesCallback"](reporter.messages),
-      chat["~registerStatusCallback"](reporter.status),
-      chat["~registerErrorCallback"](reporter.error),
-      reporter.stop,
+      chat["~registerMessagesCallback"](report, throttle),
+      chat["~registerStatusCallback"](report),
+      chat["~registerErrorCallback"](report),
     ];
     return () => unsubscribe.forEach((stop) => stop());
   }, [chat, throttle, setMessages]);
