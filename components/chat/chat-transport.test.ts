@@ -2,7 +2,7 @@ import { DefaultChatTransport, readUIMessageStream, type UIMessage, type UIMessa
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DONE_FRAME, UiStreamWriter, type ChatChunk } from "@/lib/chat/ui-stream";
-import { asDeltaChunk, deltaChunkSchema, parseUiMessageStream } from "./chat-transport";
+import { asDeltaChunk, deltaChunkSchema, parseUiMessageStream, warmChunkSchema } from "./chat-transport";
 
 /** The SDK's own parsing (what useChat used before), to compare against. */
 class SdkTransport extends DefaultChatTransport<UIMessage> {
@@ -251,5 +251,11 @@ describe("asDeltaChunk", () => {
     const parsed: unknown = JSON.parse('{"type":"text-delta","id":"t","delta":"x","__proto__":{"a":1}}');
     expect(deltaChunkSchema.safeParse(parsed).success).toBe(false);
     expect(asDeltaChunk(parsed)).toBeUndefined();
+  });
+});
+
+describe("warmChunkSchema", () => {
+  it("runs the SDK's chunk schema on chunks it accepts (a refused one would not warm it)", async () => {
+    await expect(warmChunkSchema()).resolves.toBeUndefined();
   });
 });
