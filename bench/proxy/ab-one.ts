@@ -9,28 +9,20 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import http from "node:http";
-import { createServer } from "node:net";
 import path from "node:path";
 import { createSimulator } from "@/lib/simulator/server";
+import { BENCH_ADMIN, BENCH_KEY, benchAppEnv, freePort } from "./app-env";
 
 const [dirA, dirB] = [process.argv[2], process.argv[3]];
 if (!dirA || !dirB) throw new Error("usage: ab-one.ts <dirA> <dirB> [iterations]");
 const N = Number(process.argv[4] ?? 40);
 /** Lets the previous reply's own work after its end (final save, usage, title) finish before the next request. */
 const PAUSE_MS = Number(process.argv[5] ?? 0);
-const KEY = "sk-byts-bench-000000";
-const ADMIN = { email: "bench@example.com", password: "bench-password-0001" };
+const KEY = BENCH_KEY;
+const ADMIN = BENCH_ADMIN;
 
 const sim = await createSimulator({ port: 0, host: "127.0.0.1", keys: [KEY], tokensPerSecond: 60, log: false });
 const simBase = `http://127.0.0.1:${sim.port}`;
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 const children: ChildProcess[] = [];
 process.on("exit", () => {
@@ -55,19 +47,8 @@ async function startApp(dir: string, label: string): Promise<{ port: number; coo
     detached: true,
     env: {
       ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      BYTESPIKE_API_KEY: KEY,
-      BYTESPIKE_BASE_URL: `${simBase}/v1`,
+      ...benchAppEnv({ simBase, origin, dbFile: db }),
       PORT: String(port),
-      DATABASE_URL: `file:${db}`,
-      BETTER_AUTH_URL: origin,
-      BETTER_AUTH_SECRET: "bench-only-secret-0123456789abcdef0123456789",
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      AUTH_SIGN_IN_PER_MINUTE: "10000",
-      QUOTA_MAX_CONCURRENT: "0",
-      QUOTA_TOKENS_PER_DAY: "0",
     },
   });
   children.push(child);

@@ -5,14 +5,14 @@
 //   npx tsx bench/proxy/probe-one.ts [pairs=12] [ENV=value,…]   (PAUSE_MS=… between pairs)
 import { spawn } from "node:child_process";
 import http from "node:http";
-import { createServer } from "node:net";
 import path from "node:path";
 import { rmSync, mkdirSync } from "node:fs";
 import type { RecordedRequest } from "@/lib/simulator/script-types";
 import { createSimulator } from "@/lib/simulator/server";
+import { BENCH_ADMIN, BENCH_KEY, benchAppEnv, freePort } from "./app-env";
 
 const root = process.cwd();
-const KEY = "sk-byts-bench-000000";
+const KEY = BENCH_KEY;
 const N = Number(process.argv[2] ?? 12);
 const extraEnv = Object.fromEntries(
   (process.argv[3] ?? "")
@@ -22,15 +22,7 @@ const extraEnv = Object.fromEntries(
 );
 const sim = await createSimulator({ port: 0, host: "127.0.0.1", keys: [KEY], tokensPerSecond: 60, log: false });
 const simBase = `http://127.0.0.1:${sim.port}`;
-const free = () =>
-  new Promise<number>((r) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => r(p));
-    });
-  });
-const port = await free();
+const port = await freePort();
 const origin = `http://127.0.0.1:${port}`;
 const out = path.join(root, "bench/.out/proxy");
 mkdirSync(out, { recursive: true });
@@ -52,19 +44,8 @@ const child = spawn(
     detached: true,
     env: {
       ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      BYTESPIKE_API_KEY: KEY,
-      BYTESPIKE_BASE_URL: `${simBase}/v1`,
+      ...benchAppEnv({ simBase, origin, dbFile: db }),
       PORT: String(port),
-      DATABASE_URL: `file:${db}`,
-      BETTER_AUTH_URL: origin,
-      BETTER_AUTH_SECRET: "bench-only-secret-0123456789abcdef0123456789",
-      ADMIN_EMAIL: "bench@example.com",
-      ADMIN_PASSWORD: "bench-password-0001",
-      AUTH_SIGN_IN_PER_MINUTE: "10000",
-      QUOTA_MAX_CONCURRENT: "0",
-      QUOTA_TOKENS_PER_DAY: "0",
       ...extraEnv,
     },
   },
@@ -85,7 +66,7 @@ for (;;) {
 const si = await fetch(`${origin}/api/auth/sign-in/email`, {
   method: "POST",
   headers: { "content-type": "application/json", origin },
-  body: JSON.stringify({ email: "bench@example.com", password: "bench-password-0001" }),
+  body: JSON.stringify(BENCH_ADMIN),
 });
 const cookie = si.headers
   .getSetCookie()

@@ -17,17 +17,17 @@
 // with what it measures.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { setPriority } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { BENCH_ADMIN, BENCH_KEY, benchAppEnv, freePort } from "./app-env";
 import type { LoadJob, LoadResult } from "./load";
 import { hwmKb, machineInfo, processTree, resetPeakRss, rssKb, treeCpuMs } from "./proc";
 import { percentile, sortedCopy } from "./stats";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
-const API_KEY = "sk-byts-bench-000000";
+const API_KEY = BENCH_KEY;
 const MODEL = "glm-5-1";
 const PROMPT = "请起草一则公告：下周起网关升级。";
 // The reply is scripted on the simulator with fixed pacing (one chunk every --chunk-ms), so that every
@@ -168,17 +168,6 @@ function waitMessage<T>(child: ChildProcess, type: string, timeoutMs: number): P
     }
     child.on("message", onMessage);
     child.on("exit", onExit);
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
   });
 }
 
@@ -327,7 +316,6 @@ function newestMtime(rels: string[]): number {
 // The app as staff use it: signed in, with its own SQLite database (fresh per run, in bench/.out),
 // persistence and quotas on. Quotas are set to unlimited so that 200 streams of one account are allowed;
 // settings an older build does not know are ignored by it.
-const BENCH_ADMIN = { email: "bench@example.com", password: "bench-password-0001" };
 
 /** `npm start`; `extraEnv` e.g. CHAT_WORKER=0 for its in-process chat path. */
 async function startNext(id: CandidateId, extraEnv: Record<string, string> = {}): Promise<Server> {
@@ -347,19 +335,8 @@ async function startNext(id: CandidateId, extraEnv: Record<string, string> = {})
         cwd: root,
         env: {
           ...process.env,
-          NODE_ENV: "production",
-          NEXT_TELEMETRY_DISABLED: "1",
-          BYTESPIKE_API_KEY: API_KEY,
-          BYTESPIKE_BASE_URL: `${simBase}/v1`,
+          ...benchAppEnv({ simBase, origin, dbFile }),
           PORT: String(port),
-          DATABASE_URL: `file:${dbFile}`,
-          BETTER_AUTH_URL: origin,
-          BETTER_AUTH_SECRET: "bench-only-secret-0123456789abcdef0123456789",
-          ADMIN_EMAIL: BENCH_ADMIN.email,
-          ADMIN_PASSWORD: BENCH_ADMIN.password,
-          AUTH_SIGN_IN_PER_MINUTE: "10000",
-          QUOTA_MAX_CONCURRENT: "0",
-          QUOTA_TOKENS_PER_DAY: "0",
           ...extraEnv,
         },
         stdio: ["ignore", "ignore", "inherit"],

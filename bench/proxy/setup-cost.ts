@@ -11,6 +11,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { BENCH_ADMIN, BENCH_KEY } from "./app-env";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -21,8 +22,8 @@ const opt = (name: string, fallback: string) => {
 };
 const REQUESTS = Number(opt("requests", "200"));
 const WARM_UP = 40;
-const KEY = "sk-byts-bench-000000";
-const ADMIN = { email: "bench@example.com", password: "bench-password-0001" };
+const KEY = BENCH_KEY;
+const ADMIN = BENCH_ADMIN;
 const outDir = path.join(root, "bench/.out/proxy");
 const dbFile = path.join(outDir, "setup-cost.db");
 mkdirSync(outDir, { recursive: true });
