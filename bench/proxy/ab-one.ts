@@ -11,7 +11,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { createSimulator } from "@/lib/simulator/server";
-import { BENCH_ADMIN, BENCH_KEY, benchAppEnv, freePort } from "./app-env";
+import { BENCH_KEY, benchAppEnv, freePort, readyAndSignedIn } from "./app-env";
 
 const [dirA, dirB] = [process.argv[2], process.argv[3]];
 if (!dirA || !dirB) throw new Error("usage: ab-one.ts <dirA> <dirB> [iterations]");
@@ -19,7 +19,6 @@ const N = Number(process.argv[4] ?? 40);
 /** Lets the previous reply's own work after its end (final save, usage, title) finish before the next request. */
 const PAUSE_MS = Number(process.argv[5] ?? 0);
 const KEY = BENCH_KEY;
-const ADMIN = BENCH_ADMIN;
 
 const sim = await createSimulator({ port: 0, host: "127.0.0.1", keys: [KEY], tokensPerSecond: 60, log: false });
 const simBase = `http://127.0.0.1:${sim.port}`;
@@ -52,24 +51,7 @@ async function startApp(dir: string, label: string): Promise<{ port: number; coo
     },
   });
   children.push(child);
-  for (;;) {
-    try {
-      const r = await fetch(`${origin}/api/models`);
-      await r.arrayBuffer();
-      if (r.status < 500) break;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  const signIn = await fetch(`${origin}/api/auth/sign-in/email`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin },
-    body: JSON.stringify(ADMIN),
-  });
-  const cookie = signIn.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  return { port, cookie };
+  return { port, cookie: await readyAndSignedIn(origin) };
 }
 
 const agent = new http.Agent({ keepAlive: true });

@@ -33,3 +33,27 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Waits until the app at `origin` answers, then signs the bench admin in; the session cookie. */
+export async function readyAndSignedIn(origin: string): Promise<string> {
+  for (;;) {
+    try {
+      const r = await fetch(`${origin}/api/models`);
+      await r.arrayBuffer();
+      if (r.status < 500) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const res = await fetch(`${origin}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin },
+    body: JSON.stringify(BENCH_ADMIN),
+  });
+  if (!res.ok) throw new Error(`sign-in failed: HTTP ${res.status}`);
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+}

@@ -9,7 +9,7 @@ import path from "node:path";
 import { rmSync, mkdirSync } from "node:fs";
 import type { RecordedRequest } from "@/lib/simulator/script-types";
 import { createSimulator } from "@/lib/simulator/server";
-import { BENCH_ADMIN, BENCH_KEY, benchAppEnv, freePort } from "./app-env";
+import { BENCH_KEY, benchAppEnv, freePort, readyAndSignedIn } from "./app-env";
 
 const root = process.cwd();
 const KEY = BENCH_KEY;
@@ -55,23 +55,7 @@ process.on("exit", () => {
     process.kill(-child.pid!, "SIGKILL");
   } catch {}
 });
-for (;;) {
-  try {
-    const r = await fetch(`${origin}/api/models`);
-    await r.arrayBuffer();
-    if (r.status < 500) break;
-  } catch {}
-  await new Promise((r) => setTimeout(r, 250));
-}
-const si = await fetch(`${origin}/api/auth/sign-in/email`, {
-  method: "POST",
-  headers: { "content-type": "application/json", origin },
-  body: JSON.stringify(BENCH_ADMIN),
-});
-const cookie = si.headers
-  .getSetCookie()
-  .map((c) => c.split(";")[0])
-  .join("; ");
+const cookie = await readyAndSignedIn(origin);
 const agent = new http.Agent({ keepAlive: true });
 const script = async (n: number) => {
   await fetch(`${simBase}/__control/script`, {
