@@ -101,6 +101,8 @@ async function guard(page: Page, appOrigin: string): Promise<Guard> {
 async function expectNothingRan(page: Page, g: Guard) {
   // Give timers, image loads and handlers a moment to fire, and hover what could carry a handler.
   for (const el of await page.locator("[data-testid='message'] pre, [data-testid='message'] a, .katex").all()) {
+    // Best effort: an element re-rendered away meanwhile cannot be hovered, and that is not a finding; the
+    // assertions below decide.
     await el.hover({ force: true, timeout: 2000 }).catch(() => {});
   }
   await page.waitForTimeout(500);
