@@ -1,0 +1,130 @@
+// npx tsx bench/images/join-micro.ts — what joining two JPEG halves (lib/images/jpeg-join.ts) costs in V8:
+// a 2048×1536 photo encoded as two 2048×768 halves the way Chromium's encoder writes them (baseline,
+// optimised Huffman tables, 4:2:0; here with sharp), joined 50 times after a warm-up. Also how often one
+// half's tables can be kept (only the other half re-coded) for photos, screenshots and noise.
+// Env: JOIN_ROUNDS (50), JOIN_QUALITIES ("85,75"), JOIN_PATHS=0 skips the (slow, untimed) path survey.
+import os from "node:os";
+import sharp from "sharp";
+import { joinJpegHalvesDetailed, type JoinOptions, type JoinResult } from "../../lib/images/jpeg-join";
+import { noisePng, photoPixels, screenshotPng } from "../../test/images";
+
+const ROUNDS = Number(process.env.JOIN_ROUNDS ?? 50);
+const QUALITIES = (process.env.JOIN_QUALITIES ?? "85,75").split(",").map(Number);
+const WIDTH = 2048;
+const HEIGHT = 1536;
+
+async function halves(pixels: Buffer, width: number, height: number, topHeight: number, quality: number) {
+  const part = (top: number, rows: number) =>
+    sharp(pixels, { raw: { width, height, channels: 3 } })
+      .extract({ left: 0, top, width, height: rows })
+      .jpeg({ quality, optimiseCoding: true, chromaSubsampling: "4:2:0" })
+      .toBuffer();
+  return { top: await part(0, topHeight), bottom: await part(topHeight, height - topHeight) };
+}
+
+/** Marker structure in one line, e.g. "DQT DQT SOF0 DHT×4(12,38,7,21) SOS data(296047) EOI", and restarts seen. */
+function structure(jpeg: Uint8Array): string {
+  const names: Record<number, string> = { 0xc0: "SOF0", 0xc2: "SOF2", 0xc4: "DHT", 0xdb: "DQT", 0xdd: "DRI" };
+  const parts: string[] = [];
+  const dht: number[] = [];
+  for (let p = 2; p < jpeg.length;) {
+    const marker = jpeg[p + 1]!;
+    if (marker === 0xd9) break;
+    const length = (jpeg[p + 2]! << 8) | jpeg[p + 3]!;
+    if (marker === 0xc4) {
+      for (let q = p + 4; q < p + 2 + length;) {
+        const n = jpeg.subarray(q + 1, q + 17).reduce((a, b) => a + b, 0);
+        dht.push(n);
+        q += 17 + n;
+      }
+    } else
+      parts.push(names[marker] ?? (marker >= 0xe0 && marker <= 0xef ? `APP${marker - 0xe0}` : marker.toString(16)));
+    p += 2 + length;
+    if (marker === 0xda) {
+      let q = p;
+      let restarts = 0;
+      while (!(jpeg[q] === 0xff && jpeg[q + 1] !== 0 && !(jpeg[q + 1]! >= 0xd0 && jpeg[q + 1]! <= 0xd7))) {
+        if (jpeg[q] === 0xff && jpeg[q + 1]! >= 0xd0 && jpeg[q + 1]! <= 0xd7) restarts++;
+        q++;
+      }
+      parts.splice(parts.length - 1, 1, `DHT×${dht.length}(${dht.join(",")} symbols)`, "SOS");
+      parts.push(`data(${q - p} B, ${restarts} RST)`);
+      p = q;
+    }
+  }
+  return [...parts, "EOI"].join(" ");
+}
+
+function time(top: Uint8Array, bottom: Uint8Array, options: JoinOptions) {
+  for (let i = 0; i < 15; i++) joinJpegHalvesDetailed(top, bottom, options);
+  const ms: number[] = [];
+  let result: JoinResult | null = null;
+  for (let i = 0; i < ROUNDS; i++) {
+    const start = performance.now();
+    result = joinJpegHalvesDetailed(top, bottom, options);
+    ms.push(performance.now() - start);
+  }
+  ms.sort((a, b) => a - b);
+  const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]!.toFixed(2);
+  return { result: result!, median: at(0.5), p10: at(0.1), p90: at(0.9) };
+}
+
+async function main() {
+  console.log(
+    `${os.cpus()[0]?.model} ×${os.cpus().length}, node ${process.version}, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
+  const photo = photoPixels(WIDTH, HEIGHT);
+  for (const quality of QUALITIES) {
+    const { top, bottom } = await halves(photo, WIDTH, HEIGHT, HEIGHT / 2, quality);
+    console.log(`\nq${quality} halves: top ${top.length} B, bottom ${bottom.length} B`);
+    console.log(`  top:    ${structure(top)}`);
+    console.log(`  bottom: ${structure(bottom)}`);
+    for (const tables of ["auto", "union"] as const) {
+      const { result, median, p10, p90 } = time(top, bottom, { tables });
+      const perKb = (Number(median) / (result.recodedBytes / 1024)) * 150;
+      console.log(
+        `  ${tables.padEnd(5)} ${result.path.padEnd(13)} +${result.addedCodes} codes: median ${median} ms (p10 ${p10}, p90 ${p90}),` +
+          ` re-coded ${result.recodedBytes} B (≈${perKb.toFixed(2)} ms per 150 KB), joined ${result.jpeg.length} B` +
+          ` (halves ${top.length + bottom.length} B)`,
+      );
+    }
+  }
+
+  if (process.env.JOIN_PATHS === "0") return;
+  // How often a half's tables can be kept, by content. Splits at MCU rows near the middle.
+  const paths = new Map<string, Map<string, number>>();
+  const count = (kind: string, result: JoinResult | null) => {
+    const byPath = paths.get(kind) ?? new Map<string, number>();
+    const key = result ? result.path : "null";
+    byPath.set(key, (byPath.get(key) ?? 0) + 1);
+    paths.set(kind, byPath);
+  };
+  const sizes: [number, number][] = [
+    [2048, 1536],
+    [1920, 1080],
+    [1280, 800],
+    [1536, 2048],
+  ];
+  const raw = async (png: Buffer) => sharp(png).removeAlpha().raw().toBuffer();
+  for (const [width, height] of sizes) {
+    const topHeight = Math.ceil(height / 2 / 16) * 16;
+    for (const quality of [85, 75]) {
+      for (let seed = 1; seed <= 3; seed++) {
+        const p = await halves(photoPixels(width, height, seed), width, height, topHeight, quality);
+        count("photo", joinJpegHalvesDetailed(p.top, p.bottom));
+      }
+      const s = await halves(await raw(await screenshotPng(width, height)), width, height, topHeight, quality);
+      count("screenshot", joinJpegHalvesDetailed(s.top, s.bottom));
+      const n = await halves(await raw(await noisePng(width, height, quality)), width, height, topHeight, quality);
+      count("noise", joinJpegHalvesDetailed(n.top, n.bottom));
+    }
+  }
+  console.log("\npaths by content (4 sizes × q85/q75; photos ×3 seeds):");
+  for (const [kind, byPath] of paths)
+    console.log(`  ${kind.padEnd(10)} ${[...byPath].map(([k, v]) => `${k} ${v}`).join(", ")}`);
+}
+
+await main();
