@@ -134,6 +134,18 @@ describe("joinJpegHalves", () => {
     expect((await compare(photo.top, photo.bottom, union.jpeg)).away).toBe(0);
   });
 
+  it("copies both scans untouched when one half's tables are the other's plus codes (a screenshot)", async () => {
+    const { top, bottom } = await halves(await rawRgb(await screenshotPng(800, 600)), 800, 304);
+    const joined = joinJpegHalvesDetailed(top, bottom)!;
+    expect(joined).toMatchObject({ path: "copied", recodedBytes: 0 });
+    expect(joined.addedCodes).toBeGreaterThan(0);
+    const scan = Buffer.from(scanOf(joined.jpeg));
+    expect(scan.equals(Buffer.concat([scanOf(top), Buffer.from([0xff, 0xd0]), scanOf(bottom)]))).toBe(true);
+    const { away, seam } = await compare(top, bottom, joined.jpeg);
+    expect(away).toBe(0);
+    expect(seam).toBeLessThanOrEqual(16);
+  });
+
   it("reads and writes byte-stuffed data (FF 00) correctly", async () => {
     const { top, bottom } = await halves(await rawRgb(await noisePng(256, 96, 11)), 256, 48);
     expect(stuffedBytes(scanOf(top))).toBeGreaterThan(10);

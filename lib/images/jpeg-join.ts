@@ -17,8 +17,12 @@ import {
 } from "./jpeg-huffman";
 import { ByteSink, recode, type McuLayout } from "./jpeg-huffman-recode";
 
-/** How the tables were settled: both halves had the same, one half's (maybe extended) were kept, or new. */
-export type JoinPath = "same-tables" | "top-tables" | "bottom-tables" | "union";
+/**
+ * How the tables were settled: "copied" when neither half needed re-coding (the same tables, or one half's
+ * are the other's plus codes for more symbols — common for screenshots), one half's tables kept (codes
+ * added for the other's extra symbols) and the other half re-coded, or tables built from both.
+ */
+export type JoinPath = "copied" | "top-tables" | "bottom-tables" | "union";
 
 export type JoinResult = {
   jpeg: Uint8Array;
@@ -204,7 +208,7 @@ export function joinJpegHalvesDetailed(
   const recodeTop = recodes(t);
   const recodeBottom = recodes(b);
   const path: JoinPath =
-    !recodeTop && !recodeBottom ? "same-tables" : kept === t ? "top-tables" : kept === b ? "bottom-tables" : "union";
+    !recodeTop && !recodeBottom ? "copied" : kept === t ? "top-tables" : kept === b ? "bottom-tables" : "union";
 
   const sink = new ByteSink(top.length + bottom.length + 1024);
   sink.write(top.subarray(0, 2));
