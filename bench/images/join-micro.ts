@@ -5,7 +5,14 @@
 // Env: JOIN_ROUNDS (50), JOIN_QUALITIES ("85,75"), JOIN_PATHS=0 skips the (slow, untimed) path survey.
 import os from "node:os";
 import sharp from "sharp";
-import { joinJpegHalvesDetailed, type JoinOptions, type JoinResult } from "../../lib/images/jpeg-join";
+import {
+  assembleJoin,
+  joinJpegHalvesDetailed,
+  joinScan,
+  planJoin,
+  type JoinOptions,
+  type JoinResult,
+} from "../../lib/images/jpeg-join";
 import { noisePng, photoPixels, screenshotPng } from "../../test/images";
 
 const ROUNDS = Number(process.env.JOIN_ROUNDS ?? 50);
@@ -55,18 +62,37 @@ function structure(jpeg: Uint8Array): string {
   return [...parts, "EOI"].join(" ");
 }
 
-function time(top: Uint8Array, bottom: Uint8Array, options: JoinOptions) {
-  for (let i = 0; i < 15; i++) joinJpegHalvesDetailed(top, bottom, options);
+/** Median, 10th and 90th percentile of `run`'s time over ROUNDS runs after 15 warm-up runs. */
+function measure<T>(run: () => T) {
+  for (let i = 0; i < 15; i++) run();
   const ms: number[] = [];
-  let result: JoinResult | null = null;
+  let result: T | undefined;
   for (let i = 0; i < ROUNDS; i++) {
     const start = performance.now();
-    result = joinJpegHalvesDetailed(top, bottom, options);
+    result = run();
     ms.push(performance.now() - start);
   }
   ms.sort((a, b) => a - b);
   const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]!.toFixed(2);
   return { result: result!, median: at(0.5), p10: at(0.1), p90: at(0.9) };
+}
+
+function time(top: Uint8Array, bottom: Uint8Array, options: JoinOptions) {
+  return measure(() => joinJpegHalvesDetailed(top, bottom, options) as JoinResult);
+}
+
+/** The steps apart: with each half's scan re-coded in its own worker, the join costs plan + the slower scan + assembly. */
+function steps(top: Uint8Array, bottom: Uint8Array, options: JoinOptions): string {
+  const plan = measure(() => planJoin(top, bottom, options)!);
+  const topScan = measure(() => joinScan(top, plan.result, "top")!);
+  const bottomScan = measure(() => joinScan(bottom, plan.result, "bottom")!);
+  const assemble = measure(() => assembleJoin(plan.result, topScan.result, bottomScan.result));
+  const parallel =
+    Number(plan.median) + Math.max(Number(topScan.median), Number(bottomScan.median)) + Number(assemble.median);
+  return (
+    `plan ${plan.median} ms, top scan ${topScan.median} ms, bottom scan ${bottomScan.median} ms, assemble ${assemble.median} ms` +
+    ` → scans in parallel ≈ ${parallel.toFixed(2)} ms`
+  );
 }
 
 async function main() {
@@ -90,6 +116,7 @@ async function main() {
           ` re-coded ${result.recodedBytes} B (≈${perKb.toFixed(2)} ms per 150 KB), joined ${result.jpeg.length} B` +
           ` (halves ${top.length + bottom.length} B)`,
       );
+      console.log(`        ${steps(top, bottom, { tables })}`);
     }
   }
 

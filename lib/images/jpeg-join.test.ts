@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { noisePng, photoPixels, screenshotPng } from "@/test/images";
 import { extendTable, readDht, SLOTS, unionTable, type HuffmanTable } from "./jpeg-huffman";
 import { ByteSink, recode } from "./jpeg-huffman-recode";
-import { joinJpegHalves, joinJpegHalvesDetailed } from "./jpeg-join";
+import { assembleJoin, joinJpegHalves, joinJpegHalvesDetailed, joinScan, planJoin } from "./jpeg-join";
 
 // The two halves are encoded as the browser's encoder does it (optimised Huffman tables, 4:2:0), here with
 // sharp, and the joined file is checked against the halves decoded on their own and stacked. Rows next to
@@ -144,6 +144,18 @@ describe("joinJpegHalves", () => {
     const { away, seam } = await compare(top, bottom, joined.jpeg);
     expect(away).toBe(0);
     expect(seam).toBeLessThanOrEqual(16);
+  });
+
+  it("splits into a plan that survives postMessage, one scan per worker, and assembly, with the same bytes", async () => {
+    const { top, bottom } = await halves(photoPixels(400, 256, 4), 400, 128);
+    for (const tables of ["auto", "union"] as const) {
+      const whole = joinJpegHalvesDetailed(top, bottom, { tables })!;
+      const plan = structuredClone(planJoin(top, bottom, { tables })!);
+      expect(plan).toMatchObject({ path: whole.path, recodedBytes: whole.recodedBytes });
+      const topScan = joinScan(top, plan, "top")!;
+      const bottomScan = joinScan(bottom, plan, "bottom")!;
+      expect(Buffer.from(assembleJoin(plan, topScan, bottomScan)).equals(whole.jpeg)).toBe(true);
+    }
   });
 
   it("reads and writes byte-stuffed data (FF 00) correctly", async () => {

@@ -149,6 +149,30 @@ export function joinJpegHalvesDetailed(
   bottom: Uint8Array,
   options: JoinOptions = {},
 ): JoinResult | null {
+  const plan = planJoin(top, bottom, options);
+  const topScan = plan && joinScan(top, plan, "top");
+  const bottomScan = plan && joinScan(bottom, plan, "bottom");
+  if (!plan || !topScan || !bottomScan) return null;
+  const { path, recodedBytes, addedCodes } = plan;
+  return { jpeg: assembleJoin(plan, topScan, bottomScan), path, recodedBytes, addedCodes };
+}
+
+/**
+ * Everything joining two halves takes that their headers decide, as plain data that can be posted to
+ * workers: then each worker re-codes its own half (joinScan) at the same time, and assembleJoin puts the
+ * file together. joinJpegHalvesDetailed does the three steps in a row.
+ */
+export type JoinPlan = Omit<JoinResult, "jpeg"> & {
+  /** The joined file up to its scan data: the top's headers with the summed height, tables, DRI, SOS. */
+  header: Uint8Array;
+  tables: (HuffmanTable | undefined)[];
+  layout: McuLayout;
+  top: { mcus: number; recode: boolean };
+  bottom: { mcus: number; recode: boolean };
+};
+
+/** The plan for joining these halves, or null when they cannot be joined this way. */
+export function planJoin(top: Uint8Array, bottom: Uint8Array, options: JoinOptions = {}): JoinPlan | null {
   const t = parse(top);
   const b = parse(bottom);
   if (!t || !b || t.width !== b.width || t.height + b.height > 0xffff) return null;
@@ -210,29 +234,54 @@ export function joinJpegHalvesDetailed(
   const path: JoinPath =
     !recodeTop && !recodeBottom ? "copied" : kept === t ? "top-tables" : kept === b ? "bottom-tables" : "union";
 
-  const sink = new ByteSink(top.length + bottom.length + 1024);
-  sink.write(top.subarray(0, 2));
+  const header = new ByteSink(4096);
+  header.write(top.subarray(0, 2));
   for (const [start, end] of t.keep) {
-    const at = sink.length;
-    sink.write(top.subarray(start, end));
+    const at = header.length;
+    header.write(top.subarray(start, end));
     if (start === t.sof) {
-      sink.bytes[at + 5] = (t.height + b.height) >> 8;
-      sink.bytes[at + 6] = (t.height + b.height) & 255;
+      header.bytes[at + 5] = (t.height + b.height) >> 8;
+      header.bytes[at + 6] = (t.height + b.height) & 255;
     }
   }
-  sink.write(writeDht(chosen));
-  sink.write(new Uint8Array([0xff, 0xdd, 0, 4, interval >> 8, interval & 255]));
-  sink.write(t.sos);
-  const scanData = (half: Parsed, bytes: Uint8Array, mcus: number, again: boolean) =>
-    again
-      ? recode(bytes, half.dataStart, half.dataEnd, mcus, layout, half.huffman, chosen, sink)
-      : (sink.write(bytes.subarray(half.dataStart, half.dataEnd)), true);
-  if (!scanData(t, top, interval, recodeTop)) return null;
-  sink.write(new Uint8Array([0xff, 0xd0])); // RST0
-  if (!scanData(b, bottom, bottomMcus, recodeBottom)) return null;
-  sink.write(new Uint8Array([0xff, 0xd9]));
-  const recodedBytes = (recodeTop ? topBytes : 0) + (recodeBottom ? bottomBytes : 0);
-  return { jpeg: sink.bytes.slice(0, sink.length), path, recodedBytes, addedCodes };
+  header.write(writeDht(chosen));
+  header.write(new Uint8Array([0xff, 0xdd, 0, 4, interval >> 8, interval & 255]));
+  header.write(t.sos);
+  return {
+    path,
+    recodedBytes: (recodeTop ? topBytes : 0) + (recodeBottom ? bottomBytes : 0),
+    addedCodes,
+    header: header.bytes.slice(0, header.length),
+    tables: chosen,
+    layout,
+    top: { mcus: interval, recode: recodeTop },
+    bottom: { mcus: bottomMcus, recode: recodeBottom },
+  };
+}
+
+/**
+ * One half's scan data for the joined file: re-coded into the plan's tables, or the half's own bytes (a
+ * view into `half`). `half` must be the bytes the plan was made from. Null when its data does not decode.
+ */
+export function joinScan(half: Uint8Array, plan: JoinPlan, which: "top" | "bottom"): Uint8Array | null {
+  const parsed = parse(half);
+  if (!parsed) return null;
+  const { mcus, recode: again } = plan[which];
+  if (!again) return half.subarray(parsed.dataStart, parsed.dataEnd);
+  const sink = new ByteSink(parsed.dataEnd - parsed.dataStart + 1024);
+  const ok = recode(half, parsed.dataStart, parsed.dataEnd, mcus, plan.layout, parsed.huffman, plan.tables, sink);
+  return ok ? sink.bytes.subarray(0, sink.length) : null;
+}
+
+/** The joined JPEG: header, the top's scan data, RST0, the bottom's, EOI. */
+export function assembleJoin(plan: JoinPlan, topScan: Uint8Array, bottomScan: Uint8Array): Uint8Array {
+  const out = new Uint8Array(plan.header.length + topScan.length + 2 + bottomScan.length + 2);
+  out.set(plan.header);
+  out.set(topScan, plan.header.length);
+  out.set([0xff, 0xd0], plan.header.length + topScan.length);
+  out.set(bottomScan, plan.header.length + topScan.length + 2);
+  out.set([0xff, 0xd9], out.length - 2);
+  return out;
 }
 
 /**
