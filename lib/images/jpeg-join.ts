@@ -268,7 +268,7 @@ export function joinScan(half: Uint8Array, plan: JoinPlan, which: "top" | "botto
   if (!parsed) return null;
   const { mcus, recode: again } = plan[which];
   if (!again) return half.subarray(parsed.dataStart, parsed.dataEnd);
-  const sink = new ByteSink(parsed.dataEnd - parsed.dataStart + 1024);
+  const sink = new ByteSink(Math.ceil((parsed.dataEnd - parsed.dataStart) * 1.1) + 4096); // rarely has to grow
   const ok = recode(half, parsed.dataStart, parsed.dataEnd, mcus, plan.layout, parsed.huffman, plan.tables, sink);
   return ok ? sink.bytes.subarray(0, sink.length) : null;
 }
