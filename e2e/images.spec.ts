@@ -97,6 +97,11 @@ test("a photo picked, a screenshot pasted and an image dropped reach the model s
   expect(sentPhoto!.bytes.includes(Buffer.from("GPS"))).toBe(false);
   expect(sentPhoto!.bytes.includes(Buffer.from("TestCam"))).toBe(false);
   expect(sentPhoto!.bytes.byteLength).toBeLessThan(5 * 1024 * 1024);
+  // It was shrunk in two bands and joined: no line of it stands out against sharp's own shrink of the
+  // original (a seam, or bands swapped, would).
+  const errors = await lineErrors(sentPhoto!.bytes, photo.buffer);
+  expect(errors.median).toBeLessThan(4);
+  expect(errors.worst, JSON.stringify(errors)).toBeLessThan(errors.median * 1.3 + 0.5);
   // The screenshot already fit: still a PNG at its own size (small text stays sharp).
   expect(sentShot!.meta).toMatchObject({ format: "png", width: 1280, height: 800 });
   // The dropped image is upright: turned 90° clockwise, the stored bottom-left (blue) is now top-left.
@@ -129,6 +134,130 @@ test("a photo picked, a screenshot pasted and an image dropped reach the model s
   await page.keyboard.press("Escape");
   await expect(images.lightbox).toBeHidden();
   await expect(first).toBeFocused();
+});
+
+/** Where each stored quadrant shows, for an EXIF orientation: the displayed (u, v) in [0, 1] → stored (x, y). */
+const SHOWN_FROM_STORED: Record<number, (u: number, v: number) => [number, number]> = {
+  1: (u, v) => [u, v],
+  2: (u, v) => [1 - u, v],
+  3: (u, v) => [1 - u, 1 - v],
+  4: (u, v) => [u, 1 - v],
+  5: (u, v) => [v, u],
+  6: (u, v) => [v, 1 - u],
+  7: (u, v) => [1 - v, 1 - u],
+  8: (u, v) => [1 - v, u],
+};
+
+function storedQuadrant([x, y]: [number, number]): keyof typeof QUADRANT_COLOURS {
+  return y < 0.5 ? (x < 0.5 ? "topLeft" : "topRight") : x < 0.5 ? "bottomLeft" : "bottomRight";
+}
+
+/** The JPEG's marker segments up to its first scan (FFDD is a restart interval). */
+function markersBeforeScan(jpeg: Buffer): number[] {
+  const markers: number[] = [];
+  for (let at = 2; at + 4 <= jpeg.length && jpeg[at] === 0xff; at += 2 + jpeg.readUInt16BE(at + 2)) {
+    markers.push(jpeg[at + 1]!);
+    if (jpeg[at + 1] === 0xda) break;
+  }
+  return markers;
+}
+
+/**
+ * Mean absolute difference, per displayed row and column, between an image and sharp's own upright
+ * Lanczos shrink of the original to the same size: a seam between two bands would stand out as a line.
+ */
+async function lineErrors(image: Buffer, original: Buffer) {
+  const mine = await sharp(image).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { width, height } = mine.info;
+  const reference = await sharp(original).rotate().resize(width, height, { kernel: "lanczos3" }).raw().toBuffer();
+  const rows = new Float64Array(height);
+  const columns = new Float64Array(width);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      const d =
+        (Math.abs(mine.data[i]! - reference[i]!) +
+          Math.abs(mine.data[i + 1]! - reference[i + 1]!) +
+          Math.abs(mine.data[i + 2]! - reference[i + 2]!)) /
+        3;
+      rows[y]! += d / width;
+      columns[x]! += d / height;
+    }
+  }
+  // The outermost lines depend on each resizer's edge handling, not on any seam.
+  const inner = (a: Float64Array) => Array.from(a.subarray(2, a.length - 2)).sort((p, q) => p - q);
+  const [r, c] = [inner(rows), inner(columns)];
+  return { median: Math.max(r[r.length >> 1]!, c[c.length >> 1]!), worst: Math.max(r.at(-1)!, c.at(-1)!) };
+}
+
+test("photos turned every way are shrunk in two bands on two workers, joined into one JPEG, and arrive upright", async ({
+  page,
+  chat,
+  sim,
+}) => {
+  const orientations = [1, 3, 8, 2, 5, 7];
+  const files = await Promise.all(
+    orientations.map(async (o) => ({
+      name: `turned-${o}.jpg`,
+      mimeType: "image/jpeg",
+      buffer: await quadrantJpeg(3000, 2000, o),
+    })),
+  );
+  // The bodies the page uploads are Blobs, which the DevTools protocol does not hand over: keep a copy.
+  await page.addInitScript(() => {
+    const uploads: Blob[] = [];
+    Object.assign(window, { __uploads: uploads });
+    const send = XMLHttpRequest.prototype.send;
+    XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, ...args: Parameters<XMLHttpRequest["send"]>) {
+      if (args[0] instanceof Blob) uploads.push(args[0]);
+      return send.apply(this, args);
+    };
+  });
+  const images = new Attachments(page);
+  await chat.goto();
+  await images.pick(...files);
+  await images.expectReady(orientations.length);
+
+  // What the browser uploaded: a turn without a mirror (1, 3, 8) is cut in two bands and joined, so its JPEG
+  // carries a restart interval; a mirrored one is encoded in one piece. Each keeps its turn as an EXIF tag.
+  const uploads = (
+    await page.evaluate(async () => {
+      const blobs = (window as unknown as { __uploads: Blob[] }).__uploads;
+      return Promise.all(blobs.map(async (b) => Array.from(new Uint8Array(await b.arrayBuffer()))));
+    })
+  ).map((bytes) => Buffer.from(bytes));
+  expect(uploads).toHaveLength(orientations.length);
+  const uploaded = await Promise.all(
+    uploads.map(async (bytes) => ({ orientation: (await sharp(bytes).metadata()).orientation ?? 1, bytes })),
+  );
+  expect(uploaded.map((u) => u.orientation).sort()).toEqual([...orientations].sort());
+  for (const { orientation, bytes } of uploaded) {
+    expect(markersBeforeScan(bytes).includes(0xdd), `orientation ${orientation}`).toBe(
+      [1, 3, 6, 8].includes(orientation),
+    );
+  }
+
+  await chat.askAndWait("这几张图的四个角分别是什么颜色？");
+  const [request] = await sim.chatRequests();
+  const sent = await sentImages(request!);
+  expect(sent).toHaveLength(orientations.length);
+  for (const [i, orientation] of orientations.entries()) {
+    const { meta, bytes } = sent[i]!;
+    const turned = orientation >= 5;
+    expect(meta).toMatchObject(turned ? { width: 1365, height: 2048 } : { width: 2048, height: 1365 });
+    expect(meta.orientation).toBeUndefined();
+    const corners = await cornerColours(bytes);
+    const at = SHOWN_FROM_STORED[orientation]!;
+    const expected = {
+      topLeft: QUADRANT_COLOURS[storedQuadrant(at(0.05, 0.05))],
+      topRight: QUADRANT_COLOURS[storedQuadrant(at(0.95, 0.05))],
+      bottomLeft: QUADRANT_COLOURS[storedQuadrant(at(0.05, 0.95))],
+      bottomRight: QUADRANT_COLOURS[storedQuadrant(at(0.95, 0.95))],
+    };
+    for (const corner of Object.keys(expected) as (keyof typeof expected)[]) {
+      expect(near(corners[corner], expected[corner]), `orientation ${orientation}, ${corner}`).toBe(true);
+    }
+  }
 });
 
 test("refuses an SVG, a damaged file and a file over 30 MB, each named with what to do", async ({ page, chat }) => {

@@ -274,7 +274,7 @@ export function joinScan(half: Uint8Array, plan: JoinPlan, which: "top" | "botto
 }
 
 /** The joined JPEG: header, the top's scan data, RST0, the bottom's, EOI. */
-export function assembleJoin(plan: JoinPlan, topScan: Uint8Array, bottomScan: Uint8Array): Uint8Array {
+export function assembleJoin(plan: JoinPlan, topScan: Uint8Array, bottomScan: Uint8Array): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(plan.header.length + topScan.length + 2 + bottomScan.length + 2);
   out.set(plan.header);
   out.set(topScan, plan.header.length);

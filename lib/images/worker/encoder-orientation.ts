@@ -45,6 +45,24 @@ export async function decodeShown(
     const blob = jpeg instanceof Blob ? jpeg : new Blob([jpeg], { type: "image/jpeg" });
     return createImageBitmap(blob, { imageOrientation: "from-image", ...resize });
   }
+  const image = await decodeFrame(jpeg, shown, decodedArea);
+  try {
+    // The frame carries the EXIF rotation/flip; createImageBitmap honours it, so the size asked for is as shown.
+    return await createImageBitmap(image, resize);
+  } finally {
+    image.close();
+  }
+}
+
+/**
+ * WebCodecs' decode of a JPEG, shrunk while decoding to `decodedArea` when given; the frame carries the EXIF
+ * rotation/flip. Throws if the decoder picked a scale under `shown` (never shrink below the target).
+ */
+export async function decodeFrame(
+  jpeg: Blob | BufferSource,
+  shown: { width: number; height: number },
+  decodedArea?: { width: number; height: number },
+): Promise<VideoFrame> {
   const data = jpeg instanceof Blob ? await jpeg.arrayBuffer() : jpeg;
   const imageDecoder = new ImageDecoder({
     type: "image/jpeg",
@@ -55,16 +73,11 @@ export async function decodeShown(
   });
   try {
     const { image } = await imageDecoder.decode();
-    try {
-      // Never shrink below the target: a decoder that picked a smaller scale than asked for is not used.
-      if (image.displayWidth < shown.width || image.displayHeight < shown.height) {
-        throw new Error(`decoded at ${image.displayWidth}×${image.displayHeight}, under the target`);
-      }
-      // The frame carries the EXIF rotation/flip; createImageBitmap honours it, so the size asked for is as shown.
-      return await createImageBitmap(image, resize);
-    } finally {
+    if (image.displayWidth < shown.width || image.displayHeight < shown.height) {
       image.close();
+      throw new Error(`decoded at ${image.displayWidth}×${image.displayHeight}, under the target`);
     }
+    return image;
   } finally {
     imageDecoder.close();
   }

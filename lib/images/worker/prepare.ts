@@ -20,7 +20,8 @@ import {
   type ImageHeader,
   type SniffedFormat,
 } from "../sniff";
-import { decodeShown, encoderOrientation, type OpaqueDecoder } from "./encoder-orientation";
+import { decodeFrame, decodeShown, encoderOrientation, type OpaqueDecoder } from "./encoder-orientation";
+import { encodeInBands } from "./split-encode";
 import { THUMB_EDGE, type PrepareResult, type PrepareSettings } from "./protocol";
 
 /** Enough of the file for the JPEG header behind an EXIF block with a thumbnail (APP1 is at most 64 KB). */
@@ -144,8 +145,53 @@ async function encodeOpaque(
   if (decoder === "frame" && typeof ImageDecoder !== "function") return null;
   const mode = orientation === 1 ? "stored" : await encoderOrientation(decoder);
   if (mode === "unknown") return null;
-  // The same recipe the probe measured: oriented decode, shrunk to the size as shown.
-  const bitmap = await decodeShown(file, decoder, target, decodedArea);
+  const encoded =
+    decoder === "frame"
+      ? await encodeFrame(await decodeFrame(file, target, decodedArea), target, limit, mode)
+      : await encodeShrunk(await decodeShown(file, decoder, target, decodedArea), target, limit);
+  if (encoded === null) return null;
+  if (!encoded) return fail("too_big");
+  // The encoder wrote the bitmap the way the probe measured for this path (stored pixels, or turned
+  // upright; the probe checks the output's size and which way up it is), so nothing is read back: tagging
+  // is a new Blob of the prefix and the encoder's own bytes after its SOI. A JPEG joined from two bands is
+  // already bytes here, and becomes a Blob once, tag and all.
+  const tag = mode === "stored" && orientation !== 1 ? orientationPrefix(orientation) : null;
+  const type = "image/jpeg";
+  const jpeg =
+    encoded instanceof Blob
+      ? tag
+        ? new Blob([tag, encoded.slice(2)], { type })
+        : encoded
+      : new Blob(tag ? [tag, encoded.subarray(2)] : [encoded], { type });
+  // The preview is the output itself: the composer shows it with an <img>, which the browser decodes off
+  // the page's main thread at the size shown (a JPEG at 1/8 scale) and turns upright by its EXIF tag. A
+  // separate preview would cost this worker ~9 ms before the result could go out.
+  return { ok: true, blob: jpeg, mime: "image/jpeg", ...target, reencoded: true, thumb: jpeg };
+}
+
+/**
+ * A decoded frame to JPEG: in two bands on two workers where the encoder writes pixels as stored (the bands
+ * are rows as stored, joined into one JPEG's bytes), else in one piece (a Blob). The frame is closed either way.
+ */
+async function encodeFrame(
+  frame: VideoFrame,
+  target: Size,
+  limit: number,
+  mode: "stored" | "applied",
+): Promise<Blob | Uint8Array<ArrayBuffer> | undefined | null> {
+  try {
+    const joined = mode === "stored" ? await encodeInBands(frame, target, JPEG_QUALITY_STEPS[0], limit) : null;
+    if (joined) return joined;
+    // Shrunk to the size as shown (createImageBitmap honours the frame's rotation/flip), like the probe did.
+    const resize = { resizeWidth: target.width, resizeHeight: target.height, resizeQuality: "high" } as const;
+    return await encodeShrunk(await createImageBitmap(frame, resize), target, limit);
+  } finally {
+    frame.close();
+  }
+}
+
+/** A bitmap of the target size to JPEG through a `bitmaprenderer` canvas; null if it came out another size. */
+async function encodeShrunk(bitmap: ImageBitmap, target: Size, limit: number): Promise<Blob | undefined | null> {
   const canvas = new OffscreenCanvas(target.width, target.height);
   const renderer = canvas.getContext("bitmaprenderer");
   if (!renderer || bitmap.width !== target.width || bitmap.height !== target.height) {
@@ -153,19 +199,7 @@ async function encodeOpaque(
     return null;
   }
   renderer.transferFromImageBitmap(bitmap);
-  const encoded = await encodeJpeg(canvas, limit);
-  if (!encoded) return fail("too_big");
-  // The encoder wrote the bitmap the way the probe measured for this path (stored pixels, or turned
-  // upright; the probe checks the output's size and which way up it is), so nothing is read back: tagging
-  // is a new Blob of the prefix and the encoder's own bytes after its SOI, no bytes pass through the worker.
-  const jpeg =
-    mode === "stored" && orientation !== 1
-      ? new Blob([orientationPrefix(orientation), encoded.slice(2)], { type: "image/jpeg" })
-      : encoded;
-  // The preview is the output itself: the composer shows it with an <img>, which the browser decodes off
-  // the page's main thread at the size shown (a JPEG at 1/8 scale) and turns upright by its EXIF tag. A
-  // separate preview would cost this worker ~9 ms before the result could go out.
-  return { ok: true, blob: jpeg, mime: "image/jpeg", ...target, reencoded: true, thumb: jpeg };
+  return encodeJpeg(canvas, limit);
 }
 
 /**

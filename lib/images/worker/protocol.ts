@@ -23,6 +23,10 @@ export interface PreparedImage {
   thumb: Blob;
 }
 
+/** Page → worker, besides requests: the line to its partner worker (split-encode.ts; `lead` for the worker
+ * that gets the photos, sent once right after it starts), and word that the partner died. */
+export type PartnerMessage = { partner: MessagePort; lead: boolean } | { partnerLost: true };
+
 export type PrepareResult = ({ ok: true } & PreparedImage) | { ok: false; reason: PrepareFailure };
 
 export type PrepareResponse = { id: number } & PrepareResult;
