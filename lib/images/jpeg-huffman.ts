@@ -1,7 +1,7 @@
-// Huffman tables of baseline JPEG for jpeg-join.ts: reading and writing DHT, and settling on one set of
-// tables for two halves that were each encoded with their own optimised tables — one half's tables with
-// codes added for the other's extra symbols, or tables built from both. jpeg-huffman-recode.ts then
-// re-writes a half's data in the chosen tables.
+// Huffman tables of baseline JPEG for jpeg-join*.ts: reading and writing DHT, and settling on one set of
+// tables for parts that were each encoded with their own optimised tables — one part's tables with codes
+// added for the others' extra symbols, or tables built from all. jpeg-huffman-recode.ts then re-writes a
+// part's data in the chosen tables.
 
 /** One DHT table: how many codes have each length 1..16, then the symbols in code order. */
 export type HuffmanTable = { counts: Uint8Array; symbols: Uint8Array };
@@ -133,13 +133,19 @@ export function codeGrowth(to: HuffmanTable, from: HuffmanTable): number {
   return before === 0 ? 0 : after / before - 1;
 }
 
-/**
- * One table with a code for every symbol of both, for halves weighted by their share of the data. A table's
- * code lengths say how often its encoder saw each symbol (about 2^-length of the time), so those
- * pseudo-frequencies, summed, go through libjpeg's jpeg_gen_optimal_table: Huffman with one extra symbol
- * that takes the all-ones code (reserved by the standard), then lengths cut down to 16 bits.
- */
+/** unionTables for two tables. */
 export function unionTable(a: HuffmanTable, weightA: number, b: HuffmanTable, weightB: number): HuffmanTable {
+  return unionTables([a, b], [weightA, weightB]);
+}
+
+/**
+ * One table with a code for every symbol of all `tables`, for parts weighted by their share of the data
+ * (`weights[i]` for `tables[i]`). A table's code lengths say how often its encoder saw each symbol (about
+ * 2^-length of the time), so those pseudo-frequencies, summed, go through libjpeg's jpeg_gen_optimal_table:
+ * Huffman with one extra symbol that takes the all-ones code (reserved by the standard), then lengths cut
+ * down to 16 bits. At most 256 symbols plus the reserved one, so any number of tables fits.
+ */
+export function unionTables(tables: readonly HuffmanTable[], weights: readonly number[]): HuffmanTable {
   const freq = new Float64Array(257);
   const add = (t: HuffmanTable, weight: number) => {
     let k = 0;
@@ -147,9 +153,9 @@ export function unionTable(a: HuffmanTable, weightA: number, b: HuffmanTable, we
       for (let i = 0; i < t.counts[len - 1]!; i++) freq[t.symbols[k++]!]! += weight * 2 ** -len;
     }
   };
-  // Smoothed shares, so every symbol of both counts even when one half's weight is 0.
-  add(a, (weightA + 1) / (weightA + weightB + 2));
-  add(b, (weightB + 1) / (weightA + weightB + 2));
+  // Smoothed shares, so every symbol of every table counts even when a part's weight is 0.
+  const total = weights.reduce((sum, w) => sum + w, 0) + tables.length;
+  tables.forEach((t, i) => add(t, (weights[i]! + 1) / total));
   let least = Infinity;
   for (let s = 0; s < 256; s++) if (freq[s]! > 0 && freq[s]! < least) least = freq[s]!;
   freq[256] = least / 2;
