@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MCU_ROWS, planBands, type Band, type Crop, type Size } from "./band-plan";
+import { MCU_ROWS, planBands, planParts, type Band, type Crop, type Size } from "./band-plan";
 
 const decoded = { width: 2500, height: 1875 }; // a 4000×3000 photo decoded at 5/8
 const output = { width: 2048, height: 1536 };
@@ -15,6 +15,50 @@ function covered(crop: Crop, frame: Size): { axis: "rows" | "columns"; from: num
   expect(crop.sh).toBe(frame.height);
   return { axis: "columns", from: crop.sx, to: crop.sx + crop.sw };
 }
+
+describe("planParts", () => {
+  it("cuts a 12 MP photo in four equal parts of whole MCU rows, at the nearest source rows", () => {
+    const plan = planParts(decoded, output, 4)!;
+    expect(plan.rows).toBe(384);
+    expect(plan.parts).toEqual([
+      { source: [0, 469], rows: 384 },
+      { source: [469, 938], rows: 384 },
+      { source: [938, 1406], rows: 384 },
+      { source: [1406, 1875], rows: 384 },
+    ]);
+  });
+
+  it("tiles the decoded rows and the output rows exactly, for any count and size", () => {
+    const cases = fc.record({
+      width: fc.integer({ min: 16, max: 4000 }),
+      height: fc.integer({ min: 512, max: 4000 }),
+      grow: fc.double({ min: 1, max: 2.5, noNaN: true }),
+      count: fc.integer({ min: 2, max: 6 }),
+    });
+    fc.assert(
+      fc.property(cases, ({ width, height, grow, count }) => {
+        const from = { width: Math.ceil(width * grow), height: Math.ceil(height * grow) };
+        const plan = planParts(from, { width, height }, count);
+        // Only a part too wide for a 16-bit restart interval refuses these.
+        if (!plan)
+          return expect(Math.ceil(width / MCU_ROWS) * Math.ceil(height / count / MCU_ROWS)).toBeGreaterThan(0xffff);
+        expect(plan.parts).toHaveLength(count);
+        expect(plan.parts[0]!.source[0]).toBe(0);
+        expect(plan.parts.at(-1)!.source[1]).toBe(from.height);
+        for (let k = 1; k < count; k++) expect(plan.parts[k]!.source[0]).toBe(plan.parts[k - 1]!.source[1]);
+        expect(plan.parts.reduce((sum, p) => sum + p.rows, 0)).toBe(height);
+        for (const part of plan.parts.slice(0, -1)) expect(part.rows).toBe(plan.rows);
+        const last = plan.parts.at(-1)!;
+        expect(last.rows).toBeGreaterThan(0);
+        expect(last.rows).toBeLessThanOrEqual(plan.rows);
+        expect(last.rows).toBeGreaterThanOrEqual(plan.rows - count * MCU_ROWS);
+        expect(plan.rows % MCU_ROWS).toBe(0);
+        for (const part of plan.parts) expect(part.source[1]).toBeGreaterThan(part.source[0]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
 
 describe("planBands", () => {
   it("cuts a 12 MP photo on an MCU row just below the middle, where the source row is nearly whole", () => {

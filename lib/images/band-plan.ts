@@ -30,25 +30,72 @@ export interface BandPlan {
   bands: [Band, Band];
 }
 
-/** The JPEG encoder's MCU height at 4:2:0 chroma: the top band's JPEG must end on a whole MCU row. */
+/** One of N horizontal parts of the picture as stored: its rows in the decoded frame and in the output. */
+export interface Part {
+  source: [number, number];
+  rows: number;
+}
+
+export interface PartPlan {
+  /** Output rows of every part but the last (whole MCU rows: the joined JPEG's restart interval). */
+  rows: number;
+  /** Top first; the last has at most `rows` rows. */
+  parts: Part[];
+}
+
+/** The JPEG encoder's MCU height at 4:2:0 chroma: every part but the last must end on a whole MCU row. */
 export const MCU_ROWS = 16;
-/** Under this many output rows two encodes and a join cost more than they save. */
+/** Under this many output rows separate encodes and a join cost more than they save. */
 export const MIN_SPLIT_ROWS = 512;
-/** A JPEG restart interval is a 16-bit count of MCUs, and it must cover the whole top band. */
+/** A JPEG restart interval is a 16-bit count of MCUs, and it must cover a whole part. */
 const MAX_RESTART_INTERVAL = 0xffff;
-/** How far below the middle the cut may go (the top band is the larger one: see planBands). */
-const MAX_CUT_SHARE = 0.6;
+/** How many MCU rows past an even split a part may grow, to find cuts that fall on whole source rows. */
+const SEARCH_MCU_ROWS = 3;
 
 /**
- * Cuts a frame decoded at `decoded` (as stored) that shrinks to `output` (as stored) into two bands.
- * `rotation` is the frame's clockwise turn for display (EXIF orientation 1, 6, 3, 8 → 0, 90, 180, 270);
- * mirrored frames are not split (null), nor small or unshrunk ones. `opposite`: this browser reads a crop of
- * a turned frame from the other side than displayed coordinates say (measured, see split-encode.ts).
+ * Cuts a frame decoded at `decoded` (as stored) that shrinks to `output` (as stored) into `count` parts of
+ * equal height (the last no taller), each to be shrunk and encoded on its own and joined with restart
+ * markers (jpeg-join.ts). Null for small or unshrunk pictures, or a part too wide for a restart interval.
  *
- * The cut is on an MCU row of the output, at or a little below the middle: the bottom band's MCUs must fit
- * in the top band's restart interval. Among those rows it takes the one whose source row is nearest a whole
- * pixel, so each band shrinks by almost exactly the picture's scale and nothing shifts at the seam (for a
- * 4000×3000 photo decoded at 5/8 and shrunk to 2048×1536, row 784 comes from source row 957.03).
+ * Parts are whole MCU rows of the output, at or a little over an even share (the last part's MCUs must fit
+ * in the restart interval, and it is at most one MCU row per part shorter). Among those heights it takes the one
+ * whose cuts fall nearest whole source rows, so each part shrinks by almost exactly the picture's scale and
+ * a seam shifts nothing by more than half a source pixel (for a 4000×3000 photo decoded at 5/8 and shrunk
+ * to 2048×1536, two parts cut at row 784, from source row 957.03; four parts of 384 rows cut at source rows
+ * 469, 938 and 1406, for 468.75, 937.5 and 1406.25).
+ */
+export function planParts(decoded: Size, output: Size, count: number): PartPlan | null {
+  if (count < 2 || output.height < MIN_SPLIT_ROWS) return null;
+  if (output.width > decoded.width || output.height > decoded.height) return null;
+  const scale = decoded.height / output.height;
+  const mcusPerRow = Math.ceil(output.width / MCU_ROWS);
+  const first = Math.ceil(output.height / count / MCU_ROWS) * MCU_ROWS;
+  let best: { rows: number; error: number } | null = null;
+  for (let rows = first; rows <= first + SEARCH_MCU_ROWS * MCU_ROWS; rows += MCU_ROWS) {
+    // The last part may be shorter, but not by much: the parts are shared out between workers.
+    if (output.height - (count - 1) * rows < rows - count * MCU_ROWS) break;
+    if (mcusPerRow * (rows / MCU_ROWS) > MAX_RESTART_INTERVAL) break;
+    let error = 0;
+    for (let k = 1; k < count; k++) error = Math.max(error, Math.abs(k * rows * scale - Math.round(k * rows * scale)));
+    // A cut closer to a whole source row by under a tenth of a pixel is not worth less even parts.
+    if (!best || error < best.error - 0.1) best = { rows, error };
+  }
+  if (!best) return null;
+  const { rows } = best;
+  const cuts = Array.from({ length: count + 1 }, (_, k) =>
+    k === count ? decoded.height : Math.round(k * rows * scale),
+  );
+  const parts = cuts.slice(0, count).map((from, k) => ({
+    source: [from, cuts[k + 1]!] as [number, number],
+    rows: k === count - 1 ? output.height - (count - 1) * rows : rows,
+  }));
+  return { rows, parts };
+}
+
+/**
+ * Two parts as crops of one frame. `rotation` is the frame's clockwise turn for display (EXIF orientation
+ * 1, 6, 3, 8 → 0, 90, 180, 270); mirrored frames are not split (null). `opposite`: this browser reads a crop of
+ * a turned frame from the other side than displayed coordinates say (measured, see split-encode.ts).
  */
 export function planBands(
   decoded: Size,
@@ -58,23 +105,12 @@ export function planBands(
   opposite = false,
 ): BandPlan | null {
   if (flip || ![0, 90, 180, 270].includes(rotation)) return null;
-  if (output.height < MIN_SPLIT_ROWS || output.width > decoded.width || output.height > decoded.height) return null;
-  const scale = decoded.height / output.height;
-  const mcusPerRow = Math.ceil(output.width / MCU_ROWS);
-  let best: { cut: number; error: number } | null = null;
-  const first = Math.ceil(output.height / 2 / MCU_ROWS) * MCU_ROWS;
-  for (let cut = first; cut <= output.height * MAX_CUT_SHARE; cut += MCU_ROWS) {
-    if (mcusPerRow * (cut / MCU_ROWS) > MAX_RESTART_INTERVAL) break;
-    const source = cut * scale;
-    const error = Math.abs(source - Math.round(source));
-    if (!best || error < best.error - 1e-9) best = { cut, error };
-  }
-  if (!best) return null;
-  const { cut } = best;
-  const split = Math.round(cut * scale);
-  const top = bandOf(decoded, output.width, [0, split], cut, rotation, opposite);
-  const bottom = bandOf(decoded, output.width, [split, decoded.height], output.height - cut, rotation, opposite);
-  return { cut, bands: [top, bottom] };
+  const plan = planParts(decoded, output, 2);
+  if (!plan) return null;
+  const [top, bottom] = plan.parts.map((part) =>
+    bandOf(decoded, output.width, part.source, part.rows, rotation, opposite),
+  );
+  return { cut: plan.rows, bands: [top!, bottom!] };
 }
 
 /**
