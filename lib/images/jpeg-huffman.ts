@@ -71,21 +71,30 @@ export function sameCodes(a: HuffmanTable, b: HuffmanTable): boolean {
 }
 
 /**
- * `base` with codes added for the symbols of `other` it lacks, every code it has left as it is, or null when
+ * `base` with codes added for the symbols of `others` it lacks, every code it has left as it is, or null when
  * they do not fit. A canonical code leaves its unused code space after its last code, so new symbols given
  * lengths beyond its longest continue the numbering there; data written with `base` stays valid. The new
- * codes are as short as the space allows (never shorter than in `other`), and the 16-bit all-ones code
+ * codes are as short as the space allows (never shorter than in any of `others`), and the 16-bit all-ones code
  * stays unused, as libjpeg leaves it.
  */
-export function extendTable(base: HuffmanTable, other: HuffmanTable): HuffmanTable | null {
+export function extendTable(base: HuffmanTable, ...others: HuffmanTable[]): HuffmanTable | null {
   const has = new Uint8Array(256);
   for (const s of base.symbols) has[s] = 1;
-  const otherWords = codeWords(other)!;
+  // Each missing symbol once, with its shortest length among `others`; shortest first, then as first seen.
+  const shortest = new Uint8Array(256);
   const missing: { symbol: number; len: number }[] = [];
-  other.symbols.forEach((symbol, i) => {
-    if (!has[symbol]) missing.push({ symbol, len: otherWords[i]! >> 16 });
-  });
+  for (const other of others) {
+    const otherWords = codeWords(other)!;
+    other.symbols.forEach((symbol, i) => {
+      const len = otherWords[i]! >> 16;
+      if (has[symbol]) return;
+      if (shortest[symbol] === 0) missing.push({ symbol, len });
+      if (shortest[symbol] === 0 || len < shortest[symbol]!) shortest[symbol] = len;
+    });
+  }
   if (missing.length === 0) return base;
+  for (const m of missing) m.len = shortest[m.symbol]!;
+  missing.sort((a, b) => a.len - b.len); // stable: one table's symbols are in length order already
   let longest = 16;
   while (longest > 0 && base.counts[longest - 1] === 0) longest--;
   let next = 0; // the first unused code of length `longest`

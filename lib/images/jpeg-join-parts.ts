@@ -138,9 +138,8 @@ function chooseTables(parsed: readonly Parsed[], bytes: readonly number[], slots
     const others = order.filter((i) => i !== keep).map((i) => parsed[i]!);
     const extended: HuffmanTable[] = [];
     for (const s of slots) {
-      let table: HuffmanTable | null = parsed[keep]!.huffman[s]!;
-      for (const other of others) table = table && extendTable(table, other.huffman[s]!);
-      if (!table || others.some((other) => codeGrowth(table!, other.huffman[s]!) > MAX_GROWTH)) break;
+      const table = extendTable(parsed[keep]!.huffman[s]!, ...others.map((other) => other.huffman[s]!));
+      if (!table || others.some((other) => codeGrowth(table, other.huffman[s]!) > MAX_GROWTH)) break;
       extended.push(table);
     }
     if (extended.length < slots.length) continue;

@@ -2,65 +2,23 @@ import fc from "fast-check";
 import sharp, { type JpegOptions } from "sharp";
 import { describe, expect, it } from "vitest";
 import { noisePng, photoPixels, screenshotPng } from "@/test/images";
-import { extendTable, readDht, SLOTS, unionTable, type HuffmanTable } from "./jpeg-huffman";
+import { extendTable, readDht, SLOTS, unionTable, unionTables, type HuffmanTable } from "./jpeg-huffman";
 import { ByteSink, recode } from "./jpeg-huffman-recode";
 import { assembleJoin, joinJpegHalves, joinJpegHalvesDetailed, joinScan, planJoin } from "./jpeg-join";
+import { bands, compareStacked, JPEG, markersIn, rawRgb, scanOf } from "./jpeg-join-testing";
 
-// The two halves are encoded as the browser's encoder does it (optimised Huffman tables, 4:2:0), here with
-// sharp, and the joined file is checked against the halves decoded on their own and stacked. Rows next to
-// the seam may differ a little: libjpeg's "fancy" chroma upsampling blends each chroma row with its
-// neighbour, and in the joined picture the neighbour across the seam is the other half's.
-
-const JPEG = { quality: 85, optimiseCoding: true, chromaSubsampling: "4:2:0" } as const;
-
-async function rawRgb(png: Buffer): Promise<Buffer> {
-  return sharp(png).removeAlpha().raw().toBuffer();
-}
+// The two halves are encoded as the browser's encoder does it and the joined file is checked against the
+// halves decoded on their own and stacked (jpeg-join-testing.ts).
 
 /** Both halves of an RGB picture, each encoded on its own. */
 async function halves(pixels: Buffer, width: number, topHeight: number, options: JpegOptions = JPEG) {
   const height = pixels.length / 3 / width;
-  const part = (top: number, rows: number) =>
-    sharp(pixels, { raw: { width, height, channels: 3 } })
-      .extract({ left: 0, top, width, height: rows })
-      .jpeg(options)
-      .toBuffer();
-  return { top: await part(0, topHeight), bottom: await part(topHeight, height - topHeight) };
+  const [top, bottom] = await bands(pixels, width, [topHeight, height - topHeight], options);
+  return { top: top!, bottom: bottom! };
 }
 
 /** Largest channel difference between the joined picture and the stacked halves, away from and at the seam. */
-async function compare(top: Buffer, bottom: Buffer, joined: Uint8Array) {
-  const decode = (jpeg: Uint8Array) => sharp(jpeg).raw().toBuffer({ resolveWithObject: true });
-  const [a, b, j] = await Promise.all([decode(top), decode(bottom), decode(joined)]);
-  expect(j.info).toMatchObject({ width: a.info.width, height: a.info.height + b.info.height });
-  expect(j.info.channels).toBe(a.info.channels);
-  const stacked = Buffer.concat([a.data, b.data]);
-  const rowBytes = a.info.width * a.info.channels;
-  let away = 0;
-  let seam = 0;
-  for (let i = 0; i < stacked.length; i++) {
-    const row = Math.floor(i / rowBytes);
-    const diff = Math.abs(stacked[i]! - j.data[i]!);
-    if (Math.abs(row - a.info.height + 0.5) < 2) seam = Math.max(seam, diff);
-    else away = Math.max(away, diff);
-  }
-  return { away, seam };
-}
-
-function scanOf(jpeg: Uint8Array): Uint8Array {
-  for (let p = 2; ;) {
-    const length = (jpeg[p + 2]! << 8) | jpeg[p + 3]!;
-    if (jpeg[p + 1] === 0xda) return jpeg.subarray(p + 2 + length, jpeg.length - 2);
-    p += 2 + length;
-  }
-}
-
-/** Markers inside scan data (FF followed by anything but the stuffed 00). */
-function markersIn(scan: Uint8Array): number[] {
-  const found: number[] = [];
-  for (let i = 0; i + 1 < scan.length; i++) if (scan[i] === 0xff && scan[i + 1] !== 0) found.push(scan[i + 1]!);
-  return found;
-}
+const compare = (top: Buffer, bottom: Buffer, joined: Uint8Array) => compareStacked([top, bottom], joined);
 
 function stuffedBytes(scan: Uint8Array): number {
   let n = 0;
@@ -299,25 +257,27 @@ function codesOf(table: HuffmanTable): Map<number, string> | null {
   return [...codes.values()].some((c) => /^1+$/.test(c)) ? null : codes;
 }
 
-describe("Huffman tables for two halves", () => {
-  it("extends a table without changing its codes, or says it cannot", () => {
+describe("Huffman tables for two halves or more parts", () => {
+  it("extends a table with the symbols of one or more others without changing its codes, or says it cannot", () => {
     fc.assert(
-      fc.property(tableArb, tableArb, (base, other) => {
+      fc.property(tableArb, fc.array(tableArb, { minLength: 1, maxLength: 3 }), (base, others) => {
         const baseCodes = codesOf(base)!;
         expect(baseCodes).not.toBeNull();
-        const extended = extendTable(base, other);
+        const extended = extendTable(base, ...others);
+        const wanted = new Set(others.flatMap((t) => [...t.symbols]));
         if (!extended) {
           // Refused only when the free code space cannot hold the missing symbols.
-          const missing = new Set([...other.symbols].filter((s) => !baseCodes.has(s)));
+          const missing = [...wanted].filter((s) => !baseCodes.has(s));
           let used = 0;
           for (const code of baseCodes.values()) used += 2 ** (16 - code.length);
-          expect(used + missing.size + 1).toBeGreaterThan(2 ** 16);
+          expect(used + missing.length + 1).toBeGreaterThan(2 ** 16);
           return;
         }
         const codes = codesOf(extended)!;
         expect(codes).not.toBeNull();
         for (const [symbol, code] of baseCodes) expect(codes.get(symbol)).toBe(code);
-        for (const symbol of other.symbols) expect(codes.has(symbol)).toBe(true);
+        for (const symbol of wanted) expect(codes.has(symbol)).toBe(true);
+        expect(extended.symbols.length).toBe(new Set([...baseCodes.keys(), ...wanted]).size);
       }),
     );
   });
@@ -328,6 +288,22 @@ describe("Huffman tables for two halves", () => {
         const codes = codesOf(unionTable(a, wa, b, wb))!;
         expect(codes).not.toBeNull();
         expect(new Set(codes.keys())).toEqual(new Set([...a.symbols, ...b.symbols]));
+      }),
+    );
+  });
+
+  it("builds a union table of up to eight tables that is a valid code for the symbols of all", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(tableArb, fc.nat(100_000)), { minLength: 1, maxLength: 8 }), (weighted) => {
+        const tables = weighted.map(([t]) => t);
+        const codes = codesOf(
+          unionTables(
+            tables,
+            weighted.map(([, w]) => w),
+          ),
+        )!;
+        expect(codes).not.toBeNull();
+        expect(new Set(codes.keys())).toEqual(new Set(tables.flatMap((t) => [...t.symbols])));
       }),
     );
   });
