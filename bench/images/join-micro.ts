@@ -1,15 +1,20 @@
 // npx tsx bench/images/join-micro.ts — what joining two JPEG halves (lib/images/jpeg-join.ts) costs in V8:
 // a 2048×1536 photo encoded as two 2048×768 halves the way Chromium's encoder writes them (baseline,
-// optimised Huffman tables, 4:2:0; here with sharp), joined 50 times after a warm-up. Also how often one
-// half's tables can be kept (only the other half re-coded) for photos, screenshots and noise.
-// Env: JOIN_ROUNDS (50), JOIN_QUALITIES ("85,75"), JOIN_PATHS=0 skips the (slow, untimed) path survey.
+// optimised Huffman tables, 4:2:0; here with sharp), joined 50 times after a warm-up; then the same photo in
+// four 2048×384 parts (jpeg-join-parts.ts), step by step. Also how often one half's tables can be kept
+// (only the other half re-coded) for photos, screenshots and noise.
+// Env: JOIN_ROUNDS (50), JOIN_QUALITIES ("85,75"), JOIN_PARTS ("4"; "" skips), JOIN_PATHS=0 skips the
+// (slow, untimed) path survey.
 import os from "node:os";
 import sharp from "sharp";
 import {
   assembleJoin,
+  assembleJoinParts,
   joinJpegHalvesDetailed,
+  joinPartScan,
   joinScan,
   planJoin,
+  planJoinParts,
   type JoinOptions,
   type JoinResult,
 } from "../../lib/images/jpeg-join";
@@ -17,6 +22,7 @@ import { noisePng, photoPixels, screenshotPng } from "../../test/images";
 
 const ROUNDS = Number(process.env.JOIN_ROUNDS ?? 50);
 const QUALITIES = (process.env.JOIN_QUALITIES ?? "85,75").split(",").map(Number);
+const PART_COUNTS = (process.env.JOIN_PARTS ?? "4").split(",").filter(Boolean).map(Number);
 const WIDTH = 2048;
 const HEIGHT = 1536;
 
@@ -95,6 +101,40 @@ function steps(top: Uint8Array, bottom: Uint8Array, options: JoinOptions): strin
   );
 }
 
+/** N equal bands of a picture, each encoded on its own. */
+async function bands(pixels: Buffer, width: number, height: number, n: number, quality: number) {
+  const rows = height / n;
+  return Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      sharp(pixels, { raw: { width, height, channels: 3 } })
+        .extract({ left: 0, top: i * rows, width, height: rows })
+        .jpeg({ quality, optimiseCoding: true, chromaSubsampling: "4:2:0" })
+        .toBuffer(),
+    ),
+  );
+}
+
+/** The N-part join step by step: with each part re-coded in its own worker, plan + the slowest scan + assembly. */
+function partSteps(parts: Uint8Array[], options: JoinOptions): string {
+  const plan = measure(() => planJoinParts(parts, options)!);
+  const scans = parts.map((part, i) => measure(() => joinPartScan(part, plan.result, i)!));
+  const assemble = measure(() =>
+    assembleJoinParts(
+      plan.result,
+      scans.map((s) => s.result),
+    ),
+  );
+  const slowest = Math.max(...scans.map((s) => Number(s.median)));
+  const { path, kept, recodedBytes, addedCodes } = plan.result;
+  return (
+    `${path}${kept === null ? "" : ` (part ${kept}'s tables)`} +${addedCodes} codes, re-coded ${recodedBytes} B,` +
+    ` joined ${assemble.result.length} B\n` +
+    `        plan ${plan.median} ms (p10 ${plan.p10}, p90 ${plan.p90}),` +
+    ` part scans ${scans.map((s, i) => `${s.median}${plan.result.parts[i]!.recode ? "" : " (copied)"}`).join(" / ")} ms,` +
+    ` assemble ${assemble.median} ms → parts in parallel ≈ ${(Number(plan.median) + slowest + Number(assemble.median)).toFixed(2)} ms`
+  );
+}
+
 async function main() {
   console.log(
     `${os.cpus()[0]?.model} ×${os.cpus().length}, node ${process.version}, load ${os
@@ -117,6 +157,12 @@ async function main() {
           ` (halves ${top.length + bottom.length} B)`,
       );
       console.log(`        ${steps(top, bottom, { tables })}`);
+    }
+    for (const n of PART_COUNTS) {
+      const parts = await bands(photo, WIDTH, HEIGHT, n, quality);
+      console.log(`\nq${quality} ${n} parts of ${HEIGHT / n} rows: ${parts.map((p) => p.length).join(" / ")} B`);
+      for (const tables of ["auto", "union"] as const)
+        console.log(`  ${tables.padEnd(5)} ${partSteps(parts, { tables })}`);
     }
   }
 
