@@ -13,6 +13,7 @@ import {
   photoJpeg,
   QUADRANT_COLOURS,
   quadrantJpeg,
+  quadrantPixels,
   screenshotPng,
 } from "../test/images";
 import { expect, saveScreenshot, test } from "./fixtures";
@@ -97,7 +98,7 @@ test("a photo picked, a screenshot pasted and an image dropped reach the model s
   expect(sentPhoto!.bytes.includes(Buffer.from("GPS"))).toBe(false);
   expect(sentPhoto!.bytes.includes(Buffer.from("TestCam"))).toBe(false);
   expect(sentPhoto!.bytes.byteLength).toBeLessThan(5 * 1024 * 1024);
-  // It was shrunk in two bands and joined: no line of it stands out against sharp's own shrink of the
+  // It was shrunk in parts and joined: no line of it stands out against sharp's own shrink of the
   // original (a seam, or bands swapped, would).
   const errors = await lineErrors(sentPhoto!.bytes, photo.buffer);
   expect(errors.median).toBeLessThan(4);
@@ -162,6 +163,15 @@ function markersBeforeScan(jpeg: Buffer): number[] {
   return markers;
 }
 
+/** How many restart markers (FFD0–FFD7) the JPEG's scan data holds. */
+function restartMarkers(jpeg: Buffer): number {
+  let count = 0;
+  for (let at = jpeg.indexOf(Buffer.from([0xff, 0xda])); at >= 0 && at + 1 < jpeg.length; at++) {
+    if (jpeg[at] === 0xff && jpeg[at + 1]! >= 0xd0 && jpeg[at + 1]! <= 0xd7) count++;
+  }
+  return count;
+}
+
 /**
  * Mean absolute difference, per displayed row and column, between an image and sharp's own upright
  * Lanczos shrink of the original to the same size: a seam between two bands would stand out as a line.
@@ -190,17 +200,24 @@ async function lineErrors(image: Buffer, original: Buffer) {
   return { median: Math.max(r[r.length >> 1]!, c[c.length >> 1]!), worst: Math.max(r.at(-1)!, c.at(-1)!) };
 }
 
-test("photos turned every way are shrunk in two bands on two workers, joined into one JPEG, and arrive upright", async ({
+test("photos turned every way are shrunk in parts on two workers, joined into one JPEG, and arrive upright", async ({
   page,
   chat,
   sim,
 }) => {
-  const orientations = [1, 3, 8, 2, 5, 7];
+  // Orientation 6 comes as a progressive JPEG: it cannot be decoded by halves.
+  const orientations = [1, 3, 8, 2, 5, 6];
   const files = await Promise.all(
     orientations.map(async (o) => ({
       name: `turned-${o}.jpg`,
       mimeType: "image/jpeg",
-      buffer: await quadrantJpeg(3000, 2000, o),
+      buffer:
+        o === 6
+          ? await sharp(quadrantPixels(3000, 2000), { raw: { width: 3000, height: 2000, channels: 3 } })
+              .jpeg({ quality: 90, progressive: true })
+              .withMetadata({ orientation: 6 })
+              .toBuffer()
+          : await quadrantJpeg(3000, 2000, o),
     })),
   );
   // The bodies the page uploads are Blobs, which the DevTools protocol does not hand over: keep a copy.
@@ -218,8 +235,9 @@ test("photos turned every way are shrunk in two bands on two workers, joined int
   await images.pick(...files);
   await images.expectReady(orientations.length);
 
-  // What the browser uploaded: a turn without a mirror (1, 3, 8) is cut in two bands and joined, so its JPEG
-  // carries a restart interval; a mirrored one is encoded in one piece. Each keeps its turn as an EXIF tag.
+  // What the browser uploaded. A turn without a mirror is cut in parts and joined, with a restart marker at
+  // each cut: four parts (the top two from the top half, decoded alone) for a sequential JPEG, two for the
+  // progressive one. A mirrored one is encoded in one piece. Each keeps its turn as an EXIF tag.
   const uploads = (
     await page.evaluate(async () => {
       const blobs = (window as unknown as { __uploads: Blob[] }).__uploads;
@@ -232,9 +250,9 @@ test("photos turned every way are shrunk in two bands on two workers, joined int
   );
   expect(uploaded.map((u) => u.orientation).sort()).toEqual([...orientations].sort());
   for (const { orientation, bytes } of uploaded) {
-    expect(markersBeforeScan(bytes).includes(0xdd), `orientation ${orientation}`).toBe(
-      [1, 3, 6, 8].includes(orientation),
-    );
+    const restarts = { 1: 3, 3: 3, 8: 3, 6: 1 }[orientation] ?? 0;
+    expect(markersBeforeScan(bytes).includes(0xdd), `orientation ${orientation}`).toBe(restarts > 0);
+    expect(restartMarkers(bytes), `orientation ${orientation}`).toBe(restarts);
   }
 
   await chat.askAndWait("这几张图的四个角分别是什么颜色？");

@@ -3,7 +3,8 @@
 import { encoderOrientation } from "./encoder-orientation";
 import { prepareImage } from "./prepare";
 import type { PartnerMessage, PrepareRequest, PrepareResponse } from "./protocol";
-import { connectPartner, cropSide, partnerLost, warmJoin } from "./split-encode";
+import { cropSide, warmJoin } from "./band-encode";
+import { connectPartner, partnerLost } from "./split-encode";
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 

@@ -21,7 +21,7 @@ import {
   type SniffedFormat,
 } from "../sniff";
 import { decodeFrame, decodeShown, encoderOrientation, type OpaqueDecoder } from "./encoder-orientation";
-import { encodeInBands } from "./split-encode";
+import { shrinkInParts } from "./split-encode";
 import { THUMB_EDGE, type PrepareResult, type PrepareSettings } from "./protocol";
 
 /** Enough of the file for the JPEG header behind an EXIF block with a thumbnail (APP1 is at most 64 KB). */
@@ -33,6 +33,8 @@ const MAY_HAVE_ALPHA: ReadonlySet<SniffedFormat> = new Set(["png", "webp", "gif"
 const fail = (reason: PrepareFailure): PrepareResult => ({ ok: false, reason });
 
 type Size = { width: number; height: number };
+/** The size to ask a JPEG decoder for, and the libjpeg scale (n/8) it gives. */
+type DecodeArea = Size & { numerator: number };
 
 export async function prepareImage(file: Blob, settings: PrepareSettings): Promise<PrepareResult> {
   if (file.size > settings.maxSourceBytes) return fail("too_big");
@@ -125,29 +127,28 @@ async function prepareOpaque(
 ): Promise<PrepareResult | null> {
   const scaled = header.format === "jpeg" ? jpegDecodeArea(header, target) : null;
   if (scaled) {
-    const viaFrame = await encodeOpaque(bytes ?? file, header.orientation, target, limit, "frame", scaled).catch(
-      () => null,
-    );
+    const viaFrame = await encodeOpaque(bytes ?? file, header, target, limit, "frame", scaled).catch(() => null);
     if (viaFrame) return viaFrame;
     // No ImageDecoder, a decoder that would not shrink enough, or a file it refused: the bitmap path decides.
   }
-  return encodeOpaque(file, header.orientation, target, limit, "bitmap", undefined).catch(() => fail("corrupt"));
+  return encodeOpaque(file, header, target, limit, "bitmap", undefined).catch(() => fail("corrupt"));
 }
 
 async function encodeOpaque(
   file: Blob | ArrayBuffer,
-  orientation: number,
+  header: ImageHeader,
   target: Size,
   limit: number,
   decoder: OpaqueDecoder,
-  decodedArea: Size | undefined,
+  decodedArea: DecodeArea | undefined,
 ): Promise<PrepareResult | null> {
   if (decoder === "frame" && typeof ImageDecoder !== "function") return null;
+  const { orientation } = header;
   const mode = orientation === 1 ? "stored" : await encoderOrientation(decoder);
   if (mode === "unknown") return null;
   const encoded =
     decoder === "frame"
-      ? await encodeFrame(await decodeFrame(file, target, decodedArea), target, limit, mode)
+      ? await encodeDecoded(file, header, target, limit, mode, decodedArea)
       : await encodeShrunk(await decodeShown(file, decoder, target, decodedArea), target, limit);
   if (encoded === null) return null;
   if (!encoded) return fail("too_big");
@@ -170,18 +171,35 @@ async function encodeOpaque(
 }
 
 /**
- * A decoded frame to JPEG: in two bands on two workers where the encoder writes pixels as stored (the bands
- * are rows as stored, joined into one JPEG's bytes), else in one piece (a Blob). The frame is closed either way.
+ * A JPEG to JPEG through WebCodecs' decoder: in parts on two workers where the encoder writes pixels as
+ * stored (split-encode.ts decodes it, in halves where it can, and joins the parts' JPEGs into one JPEG's
+ * bytes), else decoded whole and encoded in one piece (a Blob).
  */
-async function encodeFrame(
-  frame: VideoFrame,
+async function encodeDecoded(
+  file: Blob | ArrayBuffer,
+  header: ImageHeader,
   target: Size,
   limit: number,
   mode: "stored" | "applied",
+  decodedArea: DecodeArea | undefined,
 ): Promise<Blob | Uint8Array<ArrayBuffer> | undefined | null> {
+  const bytes = file instanceof ArrayBuffer ? file : await file.arrayBuffer();
+  let frame: VideoFrame | null = null;
+  if (mode === "stored" && decodedArea) {
+    const quality = JPEG_QUALITY_STEPS[0];
+    const split = await shrinkInParts({
+      bytes,
+      header,
+      shown: target,
+      numerator: decodedArea.numerator,
+      quality,
+      limit,
+    });
+    if (split && "jpeg" in split) return split.jpeg;
+    frame = split?.frame ?? null;
+  }
+  frame ??= await decodeFrame(bytes, target, decodedArea);
   try {
-    const joined = mode === "stored" ? await encodeInBands(frame, target, JPEG_QUALITY_STEPS[0], limit) : null;
-    if (joined) return joined;
     // Shrunk to the size as shown (createImageBitmap honours the frame's rotation/flip), like the probe did.
     const resize = { resizeWidth: target.width, resizeHeight: target.height, resizeQuality: "high" } as const;
     return await encodeShrunk(await createImageBitmap(frame, resize), target, limit);
