@@ -156,15 +156,59 @@ export function unionTable(a: HuffmanTable, weightA: number, b: HuffmanTable, we
  */
 export function unionTables(tables: readonly HuffmanTable[], weights: readonly number[]): HuffmanTable {
   const freq = new Float64Array(257);
-  const add = (t: HuffmanTable, weight: number) => {
-    let k = 0;
-    for (let len = 1; len <= 16; len++) {
-      for (let i = 0; i < t.counts[len - 1]!; i++) freq[t.symbols[k++]!]! += weight * 2 ** -len;
-    }
-  };
   // Smoothed shares, so every symbol of every table counts even when a part's weight is 0.
   const total = weights.reduce((sum, w) => sum + w, 0) + tables.length;
-  tables.forEach((t, i) => add(t, (weights[i]! + 1) / total));
+  tables.forEach((t, i) => addPseudoFrequencies(freq, t, (weights[i]! + 1) / total));
+  return optimalTable(freq);
+}
+
+/** Symbols a baseline 8-bit scan can use: DC categories 0–11; AC end of block, sixteen zeros, run 0–15 × size 1–10. */
+export function baselineSymbols(tableClass: 0 | 1): number[] {
+  if (tableClass === 0) return Array.from({ length: 12 }, (_, s) => s);
+  const symbols = [0x00, 0xf0];
+  for (let run = 0; run < 16; run++) for (let size = 1; size <= 10; size++) symbols.push((run << 4) | size);
+  return symbols;
+}
+
+/**
+ * A symbol no part used gets this pseudo-frequency (the parts' pseudo-frequencies sum to about 1), so it
+ * gets a long code (about 16 bits) and takes little code space from the rest.
+ */
+export const UNSEEN_WEIGHT = 2 ** -16;
+
+/**
+ * Like unionTables, but with a code for every symbol a baseline 8-bit scan can use in this table class
+ * (baselineSymbols), so data of parts not seen yet can always be written with it: the symbols none of
+ * `tables` has get the pseudo-frequency `unseen` and so long codes. Deterministic: the same tables and
+ * weights give the same table.
+ */
+export function coveringTable(
+  tables: readonly HuffmanTable[],
+  weights: readonly number[],
+  tableClass: 0 | 1,
+  unseen = UNSEEN_WEIGHT,
+): HuffmanTable {
+  const freq = new Float64Array(257);
+  const total = weights.reduce((sum, w) => sum + w, 0) + tables.length;
+  tables.forEach((t, i) => addPseudoFrequencies(freq, t, (weights[i]! + 1) / total));
+  for (const s of baselineSymbols(tableClass)) if (freq[s] === 0) freq[s] = unseen;
+  return optimalTable(freq);
+}
+
+/** Adds `weight` × 2^-length for each symbol of `t` to `freq`. */
+function addPseudoFrequencies(freq: Float64Array, t: HuffmanTable, weight: number): void {
+  let k = 0;
+  for (let len = 1; len <= 16; len++) {
+    for (let i = 0; i < t.counts[len - 1]!; i++) freq[t.symbols[k++]!]! += weight * 2 ** -len;
+  }
+}
+
+/**
+ * libjpeg's jpeg_gen_optimal_table for frequencies of symbols 0..255 (`freq[256]` is overwritten): Huffman
+ * with one extra symbol that takes the all-ones code (reserved by the standard), then lengths cut down to
+ * 16 bits. `freq` is used up.
+ */
+function optimalTable(freq: Float64Array): HuffmanTable {
   let least = Infinity;
   for (let s = 0; s < 256; s++) if (freq[s]! > 0 && freq[s]! < least) least = freq[s]!;
   freq[256] = least / 2;

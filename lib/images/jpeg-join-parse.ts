@@ -25,8 +25,11 @@ export type Parsed = {
 
 const u16 = (b: Uint8Array, p: number) => (b[p]! << 8) | b[p + 1]!;
 
-/** The structure of a baseline, single-scan JPEG without restart markers, or null for anything else. */
-export function parse(bytes: Uint8Array): Parsed | null {
+/**
+ * The structure of a baseline, single-scan JPEG without restart markers, or null for anything else.
+ * `restarts` lets a DRI segment through (for reading a joined file's header, which has one).
+ */
+export function parse(bytes: Uint8Array, restarts = false): Parsed | null {
   if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
   const quant: (Uint8Array | undefined)[] = [];
   const huffman: (HuffmanTable | undefined)[] = new Array(SLOTS);
@@ -70,7 +73,7 @@ export function parse(bytes: Uint8Array): Parsed | null {
       }
       keep.push([p, end]);
     } else if (marker === 0xdd) {
-      if (u16(bytes, body) !== 0) return null; // restart markers of its own
+      if (u16(bytes, body) !== 0 && !restarts) return null; // restart markers of its own
     } else if (marker === 0xda) {
       if (!frame) return null;
       const ns = bytes[body]!;

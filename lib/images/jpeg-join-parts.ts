@@ -6,7 +6,16 @@
 // coefficients stay as they are; only the Huffman codes may need re-writing, because an optimising encoder
 // (Chromium's libjpeg-turbo, sharp's mozjpeg) gives each part tables of its own and a scan has one set.
 // Anything this does not fully understand gives null, and the caller encodes the whole picture instead.
-import { codeGrowth, extendTable, sameCodes, SLOTS, unionTables, writeDht, type HuffmanTable } from "./jpeg-huffman";
+import {
+  codeGrowth,
+  coveringTable,
+  extendTable,
+  sameCodes,
+  SLOTS,
+  unionTables,
+  writeDht,
+  type HuffmanTable,
+} from "./jpeg-huffman";
 import { ByteSink, recode, type McuLayout } from "./jpeg-huffman-recode";
 import { mcuGeometry, parse, type Component, type Parsed } from "./jpeg-join-parse";
 
@@ -27,7 +36,7 @@ export type JoinPartsPlan = {
    * the others' plus codes for more symbols — common for screenshots), one part's tables kept (codes added
    * for the others' extra symbols) and the others re-coded, or tables built from all parts.
    */
-  path: "copied" | "kept" | "union";
+  path: "copied" | "kept" | "union" | "covering";
   /** The part whose tables were kept (its scan is copied as it is), or null. */
   kept: number | null;
   /** Bytes of scan data to be decoded and written again (the rest is copied). */
@@ -40,7 +49,12 @@ export type JoinPartsPlan = {
   layout: McuLayout;
   /** MCUs between restart markers: every part's but the last, which may have fewer. */
   interval: number;
-  parts: { mcus: number; recode: boolean }[];
+  /**
+   * Per part: its MCUs, whether its scan is re-coded, and (covering plans, made before every part existed)
+   * the rows it must have; joinPartScan then also checks that the part's frame, quantisation and scan header
+   * are the plan's.
+   */
+  parts: { mcus: number; recode: boolean; rows?: number }[];
 };
 
 /**
@@ -78,30 +92,109 @@ export function planJoinParts(parts: readonly Uint8Array[], options: JoinOptions
   // The kept part's codes are all still there, so its data is copied as it is.
   const recodes = parsed.map((p, i) => i !== kept && slots.some((s) => !sameCodes(tables[s]!, p.huffman[s]!)));
 
+  return {
+    path: !recodes.includes(true) ? "copied" : kept !== null ? "kept" : "union",
+    kept,
+    recodedBytes: bytes.reduce((sum, b, i) => sum + (recodes[i] ? b : 0), 0),
+    addedCodes,
+    header: joinedHeader(parts[0]!, first, height, tables, interval),
+    tables,
+    layout,
+    interval,
+    parts: recodes.map((recode, i) => ({ mcus: i === parsed.length - 1 ? lastMcus : interval, recode })),
+  };
+}
+
+/**
+ * A plan made before every part exists, from the first parts (`first`, top to bottom, k ≥ 1 of them) and the
+ * shape of the whole: `count` parts, the parts but the last as tall as the first ones (a whole number of MCU
+ * rows), the last `lastRows` rows (at most as tall). Its tables have a code for every symbol a baseline scan
+ * can use (coveringTable: code lengths from the given parts' tables weighted by their scan bytes, long codes
+ * for symbols none of them uses), so joinPartScan can re-code any part 0..count−1 into them, including the
+ * parts not seen yet, as soon as each exists; it checks that those have the plan's frame and height. Every
+ * part is re-coded (bar a given part whose tables are already the plan's). Deterministic: the same bytes and
+ * shape give the same plan. Null for anything planJoinParts would refuse, so far as the given parts show it,
+ * or a shape that does not fit them (count ≤ k, lastRows outside 1..their height, over 65535 rows).
+ */
+export function planJoinCovering(
+  first: readonly Uint8Array[],
+  shape: { count: number; lastRows: number },
+): JoinPartsPlan | null {
+  const { count, lastRows } = shape;
+  if (first.length < 1 || !Number.isInteger(count) || count <= first.length) return null;
+  const parsed: Parsed[] = [];
+  for (const part of first) {
+    const p = parse(part);
+    if (!p) return null;
+    parsed.push(p);
+  }
+  const top = parsed[0]!;
+  if (!parsed.every((p) => interchangeable(top, p) && p.height === top.height)) return null;
+  if (!Number.isInteger(lastRows) || lastRows < 1 || lastRows > top.height) return null;
+  const height = top.height * (count - 1) + lastRows;
+  if (height > 0xffff) return null;
+  const geometry = mcuGeometry(top);
+  if (!geometry) return null;
+  const { mcuWidth, mcuHeight, layout } = geometry;
+  if (top.height % mcuHeight !== 0) return null;
+  const perRow = Math.ceil(top.width / mcuWidth);
+  const interval = perRow * (top.height / mcuHeight);
+  if (interval > 0xffff) return null;
+  const lastMcus = perRow * Math.ceil(lastRows / mcuHeight);
+
+  const slots = [...new Set([...layout.dcSlots, ...layout.acSlots])];
+  if (slots.some((s) => parsed.some((p) => !p.huffman[s]))) return null;
+  const bytes = parsed.map((p) => p.dataEnd - p.dataStart);
+  const tables: (HuffmanTable | undefined)[] = new Array(SLOTS);
+  for (const s of slots) {
+    tables[s] = coveringTable(
+      parsed.map((p) => p.huffman[s]!),
+      bytes,
+      s < 4 ? 0 : 1,
+    );
+  }
+  const recodes = Array.from(
+    { length: count },
+    (_, i) => i >= parsed.length || slots.some((s) => !sameCodes(tables[s]!, parsed[i]!.huffman[s]!)),
+  );
+  return {
+    path: "covering",
+    kept: null,
+    recodedBytes: bytes.reduce((sum, b, i) => sum + (recodes[i] ? b : 0), 0),
+    addedCodes: 0,
+    header: joinedHeader(first[0]!, top, height, tables, interval),
+    tables,
+    layout,
+    interval,
+    parts: recodes.map((recode, i) => {
+      const last = i === count - 1;
+      return { mcus: last ? lastMcus : interval, recode, rows: last ? lastRows : top.height };
+    }),
+  };
+}
+
+/** The joined file up to its scan data: the first part's headers with the summed height, tables, DRI, SOS. */
+function joinedHeader(
+  part: Uint8Array,
+  parsed: Parsed,
+  height: number,
+  tables: readonly (HuffmanTable | undefined)[],
+  interval: number,
+): Uint8Array {
   const header = new ByteSink(4096);
-  header.write(parts[0]!.subarray(0, 2));
-  for (const [start, end] of first.keep) {
+  header.write(part.subarray(0, 2));
+  for (const [start, end] of parsed.keep) {
     const at = header.length;
-    header.write(parts[0]!.subarray(start, end));
-    if (start === first.sof) {
+    header.write(part.subarray(start, end));
+    if (start === parsed.sof) {
       header.bytes[at + 5] = height >> 8;
       header.bytes[at + 6] = height & 255;
     }
   }
   header.write(writeDht(tables));
   header.write(new Uint8Array([0xff, 0xdd, 0, 4, interval >> 8, interval & 255]));
-  header.write(first.sos);
-  return {
-    path: !recodes.includes(true) ? "copied" : kept !== null ? "kept" : "union",
-    kept,
-    recodedBytes: bytes.reduce((sum, b, i) => sum + (recodes[i] ? b : 0), 0),
-    addedCodes,
-    header: header.bytes.slice(0, header.length),
-    tables,
-    layout,
-    interval,
-    parts: recodes.map((recode, i) => ({ mcus: i === parsed.length - 1 ? lastMcus : interval, recode })),
-  };
+  header.write(parsed.sos);
+  return header.bytes.slice(0, header.length);
 }
 
 /**
@@ -162,7 +255,45 @@ function chooseTables(parsed: readonly Parsed[], bytes: readonly number[], slots
  */
 export function joinPartScan(part: Uint8Array, plan: JoinPartsPlan, index: number): Uint8Array | null {
   const info = plan.parts[index];
-  return info ? scanFor(part, plan, info) : null;
+  if (!info) return null;
+  if (info.rows !== undefined) {
+    // A covering plan was made without this part: it must fit the frame the header describes.
+    const parsed = parse(part);
+    const frame = parse(concat(plan.header, EOI), true);
+    if (!parsed || !frame || parsed.height !== info.rows || !interchangeable(frame, parsed)) return null;
+  }
+  return scanFor(part, plan, info);
+}
+
+/**
+ * How much longer a part's Huffman codes get when re-coded into the plan's tables, as a share, for the
+ * table it suits worst (codeGrowth, estimated from the part's own tables before re-coding it; a small table
+ * such as chroma DC can show a few % from one symbol, and magnitude bits do not change, so the scan grows
+ * by less; after re-coding, the scan's length against the part's own is the exact figure). With a covering
+ * plan, a caller can check a later part the moment it exists and plan from all parts instead
+ * (planJoinParts) when the first parts' statistics fit it badly, e.g. a flat sky above a grainy ground
+ * (codes 2–3 times as long). Null when the part cannot be read or lacks one of the plan's tables.
+ */
+export function coveringGrowth(part: Uint8Array, plan: Pick<JoinPartsPlan, "tables" | "layout">): number | null {
+  const parsed = parse(part);
+  if (!parsed) return null;
+  let worst = 0;
+  for (const s of new Set([...plan.layout.dcSlots, ...plan.layout.acSlots])) {
+    const own = parsed.huffman[s];
+    const to = plan.tables[s];
+    if (!own || !to) return null;
+    worst = Math.max(worst, codeGrowth(to, own));
+  }
+  return worst;
+}
+
+const EOI = new Uint8Array([0xff, 0xd9]);
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /** A part's scan for plan tables and layout, re-coded (`recode`) or as it is. */

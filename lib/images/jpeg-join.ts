@@ -10,7 +10,9 @@ import { assemble, planJoinParts, scanFor, type JoinOptions } from "./jpeg-join-
 
 export {
   assembleJoinParts,
+  coveringGrowth,
   joinPartScan,
+  planJoinCovering,
   planJoinParts,
   type JoinOptions,
   type JoinPartsPlan,
@@ -71,7 +73,8 @@ export function planJoin(top: Uint8Array, bottom: Uint8Array, options: JoinOptio
   if (!plan) return null;
   const { path, kept, recodedBytes, addedCodes, header, tables, layout, parts } = plan;
   return {
-    path: path === "kept" ? (kept === 0 ? "top-tables" : "bottom-tables") : path,
+    // planJoinParts never makes a covering plan (planJoinCovering does).
+    path: path === "kept" ? (kept === 0 ? "top-tables" : "bottom-tables") : path === "covering" ? "union" : path,
     recodedBytes,
     addedCodes,
     header,
