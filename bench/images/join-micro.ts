@@ -3,17 +3,22 @@
 // optimised Huffman tables, 4:2:0; here with sharp), joined 50 times after a warm-up; then the same photo in
 // four 2048×384 parts (jpeg-join-parts.ts), step by step. Also how often one half's tables can be kept
 // (only the other half re-coded) for photos, screenshots and noise.
-// Env: JOIN_ROUNDS (50), JOIN_QUALITIES ("85,75"), JOIN_PARTS ("4"; "" skips), JOIN_PATHS=0 skips the
-// (slow, untimed) path survey.
+// Then the covering plan (planJoinCovering) made from parts 0–1 of four before parts 2–3 exist: joined
+// size against planJoinParts from all four, plan and per-part re-code times, for the photo and for a photo
+// whose top half is a smooth sky (the first parts' statistics then do not fit the bottom).
+// Env: JOIN_ROUNDS (50), JOIN_QUALITIES ("85,75"), JOIN_PARTS ("4"; "" skips), JOIN_COVERING=0 skips the
+// covering plan, JOIN_PATHS=0 skips the (slow, untimed) path survey.
 import os from "node:os";
 import sharp from "sharp";
 import {
   assembleJoin,
   assembleJoinParts,
+  coveringGrowth,
   joinJpegHalvesDetailed,
   joinPartScan,
   joinScan,
   planJoin,
+  planJoinCovering,
   planJoinParts,
   type JoinOptions,
   type JoinResult,
@@ -135,6 +140,44 @@ function partSteps(parts: Uint8Array[], options: JoinOptions): string {
   );
 }
 
+/** The photo with its top half a smooth sky gradient (little grain): parts 0–1 tell nothing of 2–3. */
+function skyOverPhoto(photo: Buffer, width: number, height: number): Buffer {
+  const out = Buffer.from(photo);
+  for (let y = 0; y < height / 2; y++) {
+    const sky = [120 + y * 0.03, 170 - y * 0.04, 220 - y * 0.05];
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < 3; c++) {
+        const i = (y * width + x) * 3 + c;
+        out[i] = Math.round((photo[i]! + 7 * sky[c]!) / 8); // a trace of the photo's grain
+      }
+    }
+  }
+  return out;
+}
+
+/** Plan from parts 0–1 of four, re-code each part into it: size against planJoinParts and the times. */
+function covering(parts: Uint8Array[]): string {
+  const join = (plan: NonNullable<ReturnType<typeof planJoinParts>>) =>
+    assembleJoinParts(
+      plan,
+      parts.map((part, i) => joinPartScan(part, plan, i)!),
+    ).length;
+  const full = join(planJoinParts(parts)!);
+  const shape = { count: parts.length, lastRows: HEIGHT / parts.length };
+  const plan = measure(() => planJoinCovering(parts.slice(0, 2), shape)!);
+  const joined = join(plan.result);
+  const scans = parts.map((part, i) => measure(() => joinPartScan(part, plan.result, i)!));
+  const own = parts.reduce((sum, p) => sum + p.length, 0);
+  const growth = parts.map((p) => (100 * coveringGrowth(p, plan.result)!).toFixed(1));
+  return (
+    `parts ${own} B; planJoinParts (all 4) ${full} B; covering from parts 0–1 ${joined} B` +
+    ` (${(100 * (joined / full - 1)).toFixed(2)}% vs all 4, ${(100 * (joined / own - 1)).toFixed(2)}% vs the parts)\n` +
+    `        covering plan ${plan.median} ms (p10 ${plan.p10}, p90 ${plan.p90}),` +
+    ` re-code per part ${scans.map((s) => s.median).join(" / ")} ms` +
+    ` (p90 ${scans.map((s) => s.p90).join(" / ")}); coveringGrowth ${growth.join(" / ")} %`
+  );
+}
+
 async function main() {
   console.log(
     `${os.cpus()[0]?.model} ×${os.cpus().length}, node ${process.version}, load ${os
@@ -163,6 +206,21 @@ async function main() {
       console.log(`\nq${quality} ${n} parts of ${HEIGHT / n} rows: ${parts.map((p) => p.length).join(" / ")} B`);
       for (const tables of ["auto", "union"] as const)
         console.log(`  ${tables.padEnd(5)} ${partSteps(parts, { tables })}`);
+    }
+  }
+
+  if (process.env.JOIN_COVERING !== "0") {
+    for (const quality of QUALITIES) {
+      for (const [name, pixels] of [
+        ["photo", photo],
+        ["sky over photo", skyOverPhoto(photo, WIDTH, HEIGHT)],
+      ] as const) {
+        const parts = await bands(pixels, WIDTH, HEIGHT, 4, quality);
+        console.log(
+          `\nq${quality} ${name}, 4 parts of ${HEIGHT / 4} rows: ${parts.map((p) => p.length).join(" / ")} B`,
+        );
+        console.log(`  ${covering(parts)}`);
+      }
     }
   }
 
