@@ -83,6 +83,23 @@ export async function photoJpeg(
   return image.toBuffer();
 }
 
+/**
+ * A photo of a clear sky (a smooth gradient, no grain) above busy, grainy ground, the horizon `horizon` of
+ * the way down: the top's and the bottom's JPEG statistics differ as much as a photo's can.
+ */
+export async function skyOverGroundJpeg(width = 4000, height = 3000, horizon = 0.55): Promise<Buffer> {
+  const pixels = photoPixels(width, height, 11);
+  const skyRows = Math.floor(height * horizon);
+  for (let y = 0; y < skyRows; y++) {
+    const v = y / skyRows;
+    const sky = [70 + v * 90, 130 + v * 60, 225 - v * 20];
+    for (let x = 0; x < width; x++) pixels.set(sky, (y * width + x) * 3);
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 92 })
+    .toBuffer();
+}
+
 export type Rgb = [number, number, number];
 export const QUADRANT_COLOURS: Record<"topLeft" | "topRight" | "bottomLeft" | "bottomRight", Rgb> = {
   topLeft: [230, 30, 30],

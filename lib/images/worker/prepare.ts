@@ -21,7 +21,7 @@ import {
   type SniffedFormat,
 } from "../sniff";
 import { decodeFrame, decodeShown, encoderOrientation, type OpaqueDecoder } from "./encoder-orientation";
-import { shrinkInParts } from "./split-encode";
+import { shrinkInParts } from "./shrink-jpeg";
 import { THUMB_EDGE, type PrepareResult, type PrepareSettings } from "./protocol";
 
 /** Enough of the file for the JPEG header behind an EXIF block with a thumbnail (APP1 is at most 64 KB). */
