@@ -1,6 +1,6 @@
-// Where a photo is cut for the split encode: two workers each shrink and encode one horizontal band of the
-// picture as stored, at the same time, and jpeg-join.ts joins the two JPEGs into one (a restart marker at the
-// cut). This file only does the geometry, kept pure so it is tested without a browser.
+// Where a photo is cut for the split encode: two workers shrink and encode horizontal parts of the picture
+// as stored, at the same time, and jpeg-join*.ts joins the JPEGs into one (a restart marker at each cut).
+// This file only does the geometry, kept pure so it is tested without a browser.
 
 export interface Size {
   width: number;
@@ -21,13 +21,6 @@ export interface Band {
   size: Size;
   /** Its rows in the output as stored. */
   rows: number;
-}
-
-export interface BandPlan {
-  /** The output row (as stored) where the bottom band starts: whole MCU rows above it. */
-  cut: number;
-  /** Top of the picture as stored first; its JPEG's restart interval covers it. */
-  bands: [Band, Band];
 }
 
 /** One of N horizontal parts of the picture as stored: its rows in the decoded frame and in the output. */
@@ -93,27 +86,10 @@ export function planParts(decoded: Size, output: Size, count: number): PartPlan 
 }
 
 /**
- * Two parts as crops of one frame. `rotation` is the frame's clockwise turn for display (EXIF orientation
- * 1, 6, 3, 8 → 0, 90, 180, 270); mirrored frames are not split (null). `opposite`: this browser reads a crop of
- * a turned frame from the other side than displayed coordinates say (measured, see split-encode.ts).
- */
-export function planBands(
-  decoded: Size,
-  output: Size,
-  rotation: number,
-  flip: boolean,
-  opposite = false,
-): BandPlan | null {
-  if (flip || ![0, 90, 180, 270].includes(rotation)) return null;
-  const plan = planParts(decoded, output, 2);
-  if (!plan) return null;
-  const [top, bottom] = plan.parts.map((part) =>
-    bandOf(decoded, output.width, part.source, part.rows, rotation, opposite),
-  );
-  return { cut: plan.rows, bands: [top!, bottom!] };
-}
-
-/**
+ * A part as a crop of one frame. `rotation` is the frame's clockwise turn for display (EXIF orientation
+ * 1, 6, 3, 8 → 0, 90, 180, 270; mirrored frames are not cut). `opposite`: this browser reads a crop of a
+ * turned frame from the other side than displayed coordinates say (measured: band-encode.ts).
+ *
  * Stored rows [y0, y1) of a frame decoded at `decoded`, shrunk to `width` × `rows`, as a crop in displayed
  * coordinates (or, `opposite`, reflected across the displayed frame, along the axis the bands are cut on).
  */

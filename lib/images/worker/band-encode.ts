@@ -3,7 +3,7 @@
 // side the browser reads a turned frame's crops from, and a practice run of the join.
 import { bandOf, type Band } from "../band-plan";
 import { withOrientation } from "../exif";
-import { assembleJoinParts, joinPartScan, planJoinParts } from "../jpeg-join";
+import { assembleJoinParts, coveringGrowth, joinPartScan, planJoinCovering, planJoinParts } from "../jpeg-join";
 
 /**
  * One band: cropped and shrunk in one step by createImageBitmap (a crop of a frame costs its share of the
@@ -62,15 +62,19 @@ export async function warmJoin(): Promise<void> {
     ctx.putImageData(pixels, 0, 0);
     return new Uint8Array(await (await canvas.convertToBlob({ type: "image/jpeg", quality: 0.85 })).arrayBuffer());
   };
-  // As many parts as a photo is cut in, joined the way split-encode.ts joins them.
+  // As many parts as a photo is cut in (each 96 rows), joined the way split-encode.ts joins them.
   const parts = await Promise.all([1, 2, 3, 4].map(half));
   if (parts.some((p) => !p)) return;
+  const all = parts as Uint8Array[];
   for (let i = 0; i < 6; i++) {
-    const plan = planJoinParts(parts as Uint8Array[]);
+    // Both planners, as a photo may use either (split-encode.ts).
+    const covering = planJoinCovering(all.slice(0, 2), { count: 4, lastRows: 96 });
+    for (const part of all.slice(2)) if (covering) coveringGrowth(part, covering);
+    const plan = i % 2 && covering ? covering : planJoinParts(all);
     if (!plan) return;
     assembleJoinParts(
       plan,
-      parts.map((part, index) => joinPartScan(part!, plan, index) ?? new Uint8Array()),
+      all.map((part, index) => joinPartScan(part, plan, index) ?? new Uint8Array()),
     );
   }
 }
@@ -84,8 +88,8 @@ const cropSides = new Map<number, Promise<boolean | null>>();
  * Which side a crop of a turned frame is read from, measured once per rotation: Chromium 156 reads
  * `createImageBitmap(frame, sx, …)` of a frame turned 90° or 270° from the opposite side than displayed
  * coordinates say (while it shrinks and turns the whole frame correctly). Rather than hard-code that, a
- * small JPEG (stored top red, bottom blue) turned that way is cut and encoded exactly like a band, and the
- * colour that comes out tells. False: as displayed; true: the other side; null: neither (no split).
+ * small JPEG of four coloured quadrants turned that way is cut and encoded exactly like a band, and the
+ * colours that come out tell. False: as displayed; true: the other side; null: neither (no split).
  */
 export function cropSide(rotation: number): Promise<boolean | null> {
   let side = cropSides.get(rotation);
@@ -103,10 +107,18 @@ async function probeCropSide(rotation: number): Promise<boolean | null> {
   const canvas = new OffscreenCanvas(size, size);
   const ctx = canvas.getContext("2d");
   if (!ctx) return null;
-  ctx.fillStyle = "#ff0000";
-  ctx.fillRect(0, 0, size, size / 2);
-  ctx.fillStyle = "#0000ff";
-  ctx.fillRect(0, size / 2, size, size / 2);
+  // Four colours, so that a part read from the wrong side or mirrored shows: top left red, top right green,
+  // bottom left blue, bottom right yellow (as stored).
+  const quadrants: [string, number, number][] = [
+    ["#ff0000", 0, 0],
+    ["#00ff00", size / 2, 0],
+    ["#0000ff", 0, size / 2],
+    ["#ffff00", size / 2, size / 2],
+  ];
+  for (const [colour, x, y] of quadrants) {
+    ctx.fillStyle = colour;
+    ctx.fillRect(x, y, size / 2, size / 2);
+  }
   const plain = new Uint8Array(await (await canvas.convertToBlob({ type: "image/jpeg", quality: 0.95 })).arrayBuffer());
   const data = withOrientation(plain, orientation) as Uint8Array<ArrayBuffer>;
   const decoder = new ImageDecoder({ type: "image/jpeg", data });
@@ -122,10 +134,21 @@ async function probeCropSide(rotation: number): Promise<boolean | null> {
       const checkCtx = check.getContext("2d");
       if (!checkCtx || bitmap.width !== size / 2 || bitmap.height !== size / 4) return null;
       checkCtx.drawImage(bitmap, 0, 0);
-      const [r, , b] = checkCtx.getImageData(size / 4, size / 8, 1, 1).data;
-      if (r! > 170 && b! < 100) return false;
-      if (b! > 170 && r! < 100) return true;
-      return null;
+      // The band as stored: its left and right halves' colours.
+      const colour = (x: number) => {
+        const [r, g, b] = checkCtx.getImageData(x, size / 8, 1, 1).data;
+        const on = (v: number | undefined) => v! > 170;
+        const off = (v: number | undefined) => v! < 100;
+        if (on(r) && off(g) && off(b)) return "red";
+        if (off(r) && on(g) && off(b)) return "green";
+        if (off(r) && off(g) && on(b)) return "blue";
+        if (on(r) && on(g) && off(b)) return "yellow";
+        return "other";
+      };
+      const seen = `${colour(size / 8)} ${colour((3 * size) / 8)}`;
+      if (seen === "red green") return false; // the stored top, as asked
+      if (seen === "blue yellow") return true; // the stored bottom: read from the other side
+      return null; // mirrored, or anything else: no split
     } finally {
       image.close();
     }

@@ -89,6 +89,7 @@ describe("ImagePreparer", () => {
     const pending = images.prepare(new Blob(["a"]), settings);
     workers[0]!.fail();
     expect(await pending).toEqual({ ok: false, reason: "cannot_shrink" });
+    expect(workers[0]!.terminated).toBe(true);
     expect(workers[1]!.terminated).toBe(true);
     void images.prepare(new Blob(["b"]), settings);
     expect(workers).toHaveLength(4);

@@ -1,6 +1,6 @@
 // The page's handle on the image-preparation worker: one long-lived worker (started on first use, or
 // ahead of time with warm()), requests matched to answers by id. Files are posted, not copied: Blobs
-// cross to the worker by reference. A second worker, its partner, shrinks and encodes half of each large
+// cross to the worker by reference. A second worker, its partner, shrinks and encodes parts of each large
 // photo at the same time (split-encode.ts); the two talk over their own MessageChannel.
 import type { PartnerMessage, PrepareRequest, PrepareResponse, PrepareResult, PrepareSettings } from "./protocol";
 
@@ -46,6 +46,8 @@ export class ImagePreparer {
     };
     // A worker that fails to load (blocked script, crash) fails every waiting file, and is started afresh next time.
     worker.onerror = () => {
+      // An error it survived still leaves it untrusted: photos in flight would wait on a partner ended here.
+      worker.terminate();
       this.worker = undefined;
       this.partner?.terminate();
       this.partner = undefined;

@@ -15,13 +15,14 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
  */
 function getReady(lead: boolean): void {
   if (!lead) {
-    void warmJoin();
+    void warmJoin().catch(() => {});
     return;
   }
   void encoderOrientation("frame")
     .then(() => encoderOrientation("bitmap"))
     .then(() => Promise.all([0, 90, 180, 270].map(cropSide)))
-    .then(warmJoin);
+    .then(warmJoin)
+    .catch(() => {}); // each of these answers "unknown" where it fails; the photo then takes a slower path
 }
 
 scope.onmessage = (event: MessageEvent<PrepareRequest | PartnerMessage>) => {

@@ -154,7 +154,7 @@ async function encodeOpaque(
   if (!encoded) return fail("too_big");
   // The encoder wrote the bitmap the way the probe measured for this path (stored pixels, or turned
   // upright; the probe checks the output's size and which way up it is), so nothing is read back: tagging
-  // is a new Blob of the prefix and the encoder's own bytes after its SOI. A JPEG joined from two bands is
+  // is a new Blob of the prefix and the encoder's own bytes after its SOI. A JPEG joined from parts is
   // already bytes here, and becomes a Blob once, tag and all.
   const tag = mode === "stored" && orientation !== 1 ? orientationPrefix(orientation) : null;
   const type = "image/jpeg";
@@ -172,8 +172,8 @@ async function encodeOpaque(
 
 /**
  * A JPEG to JPEG through WebCodecs' decoder: in parts on two workers where the encoder writes pixels as
- * stored (split-encode.ts decodes it, in halves where it can, and joins the parts' JPEGs into one JPEG's
- * bytes), else decoded whole and encoded in one piece (a Blob).
+ * stored (shrink-jpeg.ts decodes it, by halves where it can; split-encode.ts joins the parts' JPEGs into
+ * one JPEG's bytes), else decoded whole and encoded in one piece (a Blob).
  */
 async function encodeDecoded(
   file: Blob | ArrayBuffer,

@@ -45,7 +45,9 @@ export async function shrinkInParts(
 
   // Four parts with the top two from the top half where the file allows it, else two from the whole.
   let plan = planParts(decoded, output, 4);
-  const top = plan && jpegTop(new Uint8Array(input.bytes), Math.ceil((plan.parts[1]!.source[1] * 8) / n));
+  // One MCU row (16 rows at 4:2:0) more than part 1 needs: the top half's last rows have their colour filled
+  // in from repeated rows instead of the next ones, and must not be in any part.
+  const top = plan && jpegTop(new Uint8Array(input.bytes), Math.ceil((plan.parts[1]!.source[1] * 8) / n) + 16);
   if (!top) plan = planParts(decoded, output, 2);
   if (!plan) return null;
   const fromTop = top ? 2 : 0;

@@ -51,6 +51,12 @@ function deferred<T>(): Deferred<T> {
 
 /** A part whose codes would grow more than this in tables planned from the top parts gets a plan from all. */
 const MAX_COVERING_GROWTH = 0.1;
+/**
+ * How long the lead waits for its partner with nothing heard before it gives up on it for this photo and
+ * encodes it in one piece: a partner that dies without an error event (out of memory) must not leave a
+ * photo "preparing" for ever. A photo's parts take well under a second.
+ */
+export const PARTNER_SILENCE_MS = 5000;
 
 let partner: MessagePort | undefined;
 let nextId = 1;
@@ -140,6 +146,21 @@ export async function encodeParts(
     scans: new Map(recodedThere.map((i) => [i, deferred<Uint8Array | null>()])),
   };
   leading.set(id, state);
+  const giveUp = () => {
+    for (const waiting of [...state.parts.values(), ...state.scans.values()]) waiting.resolve(null);
+  };
+  // The partner may have been lost while this photo was on its way here (partnerLost settles only the
+  // photos it finds); and one that goes quiet is given up on after a while.
+  if (partner !== port) giveUp();
+  let done = false;
+  // Counted from when the partner is asked for its part, and again from each answer.
+  let silence: ReturnType<typeof setTimeout> | undefined;
+  const listen = () => {
+    if (done) return;
+    clearTimeout(silence);
+    silence = setTimeout(giveUp, PARTNER_SILENCE_MS);
+  };
+  for (const waiting of [...state.parts.values(), ...state.scans.values()]) void waiting.promise.then(listen);
   port.postMessage({ kind: "begin", id, count, recode: recodedThere, early } satisfies PartnerMessage);
   const band = (index: number, frame: Size) => {
     const part = plan.parts[index]!;
@@ -153,7 +174,6 @@ export async function encodeParts(
     const copy = jpeg ? jpeg.slice().buffer : null;
     port.postMessage({ kind: "part", id, index, jpeg: copy } satisfies PartnerMessage, copy ? [copy] : []);
   };
-  let done = false;
   let asked = false;
   // The partner starts on its part the moment the whole frame is decoded, whatever the lead is doing.
   const wholeReady = whole.then((frame) => {
@@ -170,6 +190,7 @@ export async function encodeParts(
       };
       port.postMessage(ask, [clone]);
       asked = true;
+      listen();
     }
     return frame;
   });
@@ -181,6 +202,7 @@ export async function encodeParts(
       const frame = await (top ? topFrame : wholeReady);
       if (!frame) return null;
       keep(index, new Uint8Array(await encodeBand(frame, band(index, top ? topDecoded! : decoded), how.quality)));
+      if (top && index + 1 === fromTop) frame.close(); // its pixels are no longer needed
       if (early && index + 1 === early.first) {
         joinPlan = planJoinCovering(mine.slice(0, early.first) as Uint8Array[], { count, lastRows: early.lastRows });
         if (!joinPlan) return null;
@@ -220,6 +242,7 @@ export async function encodeParts(
     // The partner holds what it has until it has heard of every part it plans from, and of its own.
     for (let index = 0; index < sharedUpTo; index++) if (mine[index] === undefined) keep(index, null);
     if (!asked) port.postMessage({ kind: "part", id, index: theirs, jpeg: null } satisfies PartnerMessage);
+    clearTimeout(silence);
     leading.delete(id);
     void topFrame?.then((frame) => frame?.close());
   }
@@ -240,8 +263,17 @@ async function encodeForLead(port: MessagePort, ask: Extract<PartnerMessage, { k
     { kind: "part", id: ask.id, index: ask.index, jpeg: copy } satisfies PartnerMessage,
     copy ? [copy] : [],
   );
-
-  partArrived(port, ask.id, ask.index, jpeg);
+  try {
+    partArrived(port, ask.id, ask.index, jpeg);
+  } catch {
+    // The lead must not wait for scans that will not come.
+    const state = helping.get(ask.id);
+    helping.delete(ask.id);
+    for (const i of state?.recode ?? []) {
+      if (!state?.sent.has(i))
+        port.postMessage({ kind: "scan", id: ask.id, index: i, scan: null } satisfies PartnerMessage);
+    }
+  }
 }
 
 /** A part is here (from the lead, or encoded here): plan once the parts the plan needs are in, and send back
