@@ -8,6 +8,7 @@ import { photoPixels } from "@/test/images";
 import { planParts, type Band, type PartPlan, type Size } from "../band-plan";
 import { assembleJoinParts, joinPartScan, planJoinCovering, planJoinParts } from "../jpeg-join";
 import { bands, compareStacked } from "../jpeg-join-testing";
+import type * as JpegJoin from "../jpeg-join";
 import type * as SplitEncodeModule from "./split-encode";
 
 type SplitEncode = typeof SplitEncodeModule;
@@ -77,6 +78,20 @@ vi.mock("./band-encode", () => ({
     return Uint8Array.from(encoder.corrupt.has(index) ? part.subarray(0, part.length >> 1) : part).buffer;
   },
 }));
+
+/** Makes re-coding one part throw, on either side (a bug or a part that slipped past the plan's checks). */
+const recoder = vi.hoisted(() => ({ throwAt: -1 }));
+
+vi.mock("../jpeg-join", async (importOriginal) => {
+  const actual = await importOriginal<typeof JpegJoin>();
+  return {
+    ...actual,
+    joinPartScan: (...args: Parameters<typeof actual.joinPartScan>) => {
+      if (args[2] === recoder.throwAt) throw new Error(`re-coding part ${args[2]} failed`);
+      return actual.joinPartScan(...args);
+    },
+  };
+});
 
 const WIDTH = 256;
 const OUTPUT: Size = { width: WIDTH, height: 1024 };
@@ -237,6 +252,7 @@ beforeEach(() => {
   encoder.corrupt.clear();
   encoder.used = [];
   encoder.busy = 0;
+  recoder.throwAt = -1;
 });
 
 afterEach(() => {
@@ -288,11 +304,14 @@ describe("encodeParts with a partner", () => {
     ["a lead's part is corrupt", 4, 2, "corrupt", 0],
     ["the whole frame does not decode", 4, 2, "undecoded", -1],
     ["the whole frame does not decode", 2, 0, "undecoded", -1],
+    ["re-coding the partner's part throws", 4, 2, "throws", 3],
+    ["re-coding the partner's part throws", 2, 0, "throws", 1],
   ] as const)(
     "is null when %s (%i parts, %i from the top), the partner lets go, and the next photo joins",
     async (_, count, fromTop, how, part) => {
       await connect();
-      if (how !== "undecoded") encoder[how].add(part);
+      if (how === "throws") recoder.throwAt = part;
+      else if (how !== "undecoded") encoder[how].add(part);
       const failed = await photo(grain, count, fromTop, how !== "undecoded");
       expect(await settle(failed.result)).toBeNull();
       await quiet();
@@ -301,6 +320,7 @@ describe("encodeParts with a partner", () => {
       if (how === "undecoded") expect(failed.whole.clones).toHaveLength(0);
       encoder.fail.clear();
       encoder.corrupt.clear();
+      recoder.throwAt = -1;
       encoder.used = [];
       await expectJoined(await photo(grain, count, fromTop), count);
     },

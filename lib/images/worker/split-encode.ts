@@ -52,9 +52,9 @@ function deferred<T>(): Deferred<T> {
 /** A part whose codes would grow more than this in tables planned from the top parts gets a plan from all. */
 const MAX_COVERING_GROWTH = 0.1;
 /**
- * How long the lead waits for its partner with nothing heard before it gives up on it for this photo and
- * encodes it in one piece: a partner that dies without an error event (out of memory) must not leave a
- * photo "preparing" for ever. A photo's parts take well under a second.
+ * How long the lead waits for its partner with nothing heard before it gives up on it for this photo: it
+ * re-codes the parts it has itself, or encodes the photo in one piece. A partner that dies without an error
+ * event (out of memory) must not leave a photo "preparing" for ever. A photo's parts take well under a second.
  */
 export const PARTNER_SILENCE_MS = 5000;
 
@@ -104,6 +104,7 @@ export function partnerPort(): MessagePort | undefined {
 /** The partner died (the page saw its error): photos take the one-worker path, and what it owed is null. */
 export function partnerLost(): void {
   partner = undefined;
+  helping.clear();
   for (const { parts, scans } of leading.values()) {
     for (const waiting of [...parts.values(), ...scans.values()]) waiting.resolve(null);
   }
@@ -123,8 +124,8 @@ export interface Frames {
 /**
  * The lead's side of one photo: its parts encoded as their frames arrive (the top ones from the top half
  * while the whole still decodes) and re-coded as soon as the plan allows, the partner asked for its part as
- * soon as the whole is decoded, the join. Null if any part failed or the parts do not join. Closes the top
- * frame, never the whole one.
+ * soon as the whole is decoded, the join. Null if any part failed, the parts do not join, or the partner
+ * went quiet before its part came. Closes the top frame, never the whole one.
  */
 export async function encodeParts(
   port: MessagePort,
@@ -263,41 +264,41 @@ async function encodeForLead(port: MessagePort, ask: Extract<PartnerMessage, { k
     { kind: "part", id: ask.id, index: ask.index, jpeg: copy } satisfies PartnerMessage,
     copy ? [copy] : [],
   );
-  try {
-    partArrived(port, ask.id, ask.index, jpeg);
-  } catch {
-    // The lead must not wait for scans that will not come.
-    const state = helping.get(ask.id);
-    helping.delete(ask.id);
-    for (const i of state?.recode ?? []) {
-      if (!state?.sent.has(i))
-        port.postMessage({ kind: "scan", id: ask.id, index: i, scan: null } satisfies PartnerMessage);
-    }
-  }
+  partArrived(port, ask.id, ask.index, jpeg);
 }
 
 /** A part is here (from the lead, or encoded here): plan once the parts the plan needs are in, and send back
- * each part this worker re-codes as soon as both it and the plan are there (null when it cannot). */
+ * each part this worker re-codes as soon as both it and the plan are there. Whatever goes wrong here, the
+ * lead gets an answer for every part it waits on (null: it re-codes or gives up), never silence. */
 function partArrived(port: MessagePort, id: number, index: number, jpeg: Uint8Array | null): void {
   const state = helping.get(id);
   if (!state) return;
   state.parts[index] = jpeg;
   const needed = state.parts.slice(0, state.early ? state.early.first : state.parts.length);
   if (state.plan === undefined && needed.every((p) => p !== undefined)) {
-    state.plan = needed.some((p) => !p)
-      ? null
-      : state.early
-        ? planJoinCovering(needed as Uint8Array[], { count: state.parts.length, lastRows: state.early.lastRows })
-        : planJoinParts(needed as Uint8Array[]);
+    try {
+      state.plan = needed.some((p) => !p)
+        ? null
+        : state.early
+          ? planJoinCovering(needed as Uint8Array[], { count: state.parts.length, lastRows: state.early.lastRows })
+          : planJoinParts(needed as Uint8Array[]);
+    } catch {
+      state.plan = null;
+    }
   }
   if (state.plan === undefined) return;
   for (const i of state.recode) {
     const part = state.parts[i];
     if (state.sent.has(i) || part === undefined) continue;
-    state.sent.add(i);
-    const scan = state.plan && part && joinPartScan(part, state.plan, i);
-    const own = scan ? scan.slice().buffer : null; // a scan may be a view into a larger buffer
+    let own: ArrayBuffer | null = null;
+    try {
+      const scan = state.plan && part && joinPartScan(part, state.plan, i);
+      own = scan ? scan.slice().buffer : null; // a scan may be a view into a larger buffer
+    } catch {
+      own = null;
+    }
     port.postMessage({ kind: "scan", id, index: i, scan: own } satisfies PartnerMessage, own ? [own] : []);
+    state.sent.add(i);
   }
   if (state.recode.every((i) => state.sent.has(i))) helping.delete(id);
 }
