@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import type { AppErrorPayload } from "@/lib/errors";
 import type { RecordedRequest } from "@/lib/simulator/script-types";
 import type { Simulator } from "@/lib/simulator/server";
+import { afterRepliesSettled } from "@/lib/chat/generation";
 import { isTitleRequest } from "@/lib/chat/title";
 import type * as StopRouteModule from "@/app/(chat)/api/chat/[id]/stop/route";
 import type * as StreamRouteModule from "@/app/(chat)/api/chat/[id]/stream/route";
@@ -44,7 +45,12 @@ export async function startChatHarness(
     import("@/app/(chat)/api/chat/[id]/stop/route"),
     import("@/app/(chat)/api/chat/[id]/stream/route"),
   ]);
-  return { app, sim, chat, stop, stream, close: () => app.close() };
+  // A reply's title job runs after its stream ends: the database closes only once those are done.
+  const close = async () => {
+    await afterRepliesSettled();
+    await app.close();
+  };
+  return { app, sim, chat, stop, stream, close };
 }
 
 let chatCounter = 0;

@@ -4,7 +4,13 @@ import { AppError, toAppError, type AppErrorPayload } from "@/lib/errors";
 import { openChatStream, type OpenStreamOptions, type GatewayStream } from "@/lib/gateway/client";
 import type { WireChatRequest, WireChunk, WireToolCall, WireUsage } from "@/lib/gateway/wire";
 import { chatTools, type ToolRegistry } from "@/lib/tools/registry";
-import { Generation, generationRegistry, type GenerationOutcome, type GenerationRegistry } from "./generation";
+import {
+  afterReply,
+  Generation,
+  generationRegistry,
+  type GenerationOutcome,
+  type GenerationRegistry,
+} from "./generation";
 import type { ChatFinishReason, ChatMessageMetadata, ChatUsage } from "./types";
 import {
   addUsage,
@@ -241,11 +247,15 @@ async function run(generation: Generation, input: GenerateInput): Promise<void> 
   }
   writer.close();
   generation.end();
-  try {
-    await input.onFinish?.(outcome, generation);
-  } catch (err) {
-    console.error("[chat] onFinish failed", err);
-  }
+  const finishing = (async () => {
+    try {
+      await input.onFinish?.(outcome, generation);
+    } catch (err) {
+      console.error("[chat] onFinish failed", err);
+    }
+  })();
+  afterReply(finishing);
+  await finishing;
 }
 
 /**

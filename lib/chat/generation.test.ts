@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AppError } from "@/lib/errors";
-import { Generation, KEEP_FINISHED_MS, MemoryGenerationRegistry } from "./generation";
+import { afterRepliesSettled, afterReply, Generation, KEEP_FINISHED_MS, MemoryGenerationRegistry } from "./generation";
 
 // The registry of live replies: one per chat, owner-checked, a finished one kept a short while for
 // re-attaching and let go at once when the chat's next reply replaces it (found by the load suite:
@@ -68,5 +68,29 @@ describe("MemoryGenerationRegistry", () => {
     expect(attempt).toThrow(AppError);
     expect(bobs.signal.aborted).toBe(false);
     expect(registry.get("chat-1")).toBe(bobs);
+  });
+});
+
+describe("afterRepliesSettled", () => {
+  it("waits for every reply's after-work, failed or not, and for work started while it waits", async () => {
+    let finishTitle!: () => void;
+    const title = new Promise<void>((resolve) => (finishTitle = resolve));
+    afterReply(title);
+    afterReply(Promise.reject(new Error("usage not stored")));
+    let settled = false;
+    const waiting = afterRepliesSettled().then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(settled).toBe(false);
+    // The title job's end starts one more piece of after-work before it settles.
+    let finishLate!: () => void;
+    afterReply(new Promise<void>((resolve) => (finishLate = resolve)));
+    finishTitle();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(settled).toBe(false);
+    finishLate();
+    await waiting;
+    expect(settled).toBe(true);
+    // Nothing running: settles at once.
+    await afterRepliesSettled();
   });
 });

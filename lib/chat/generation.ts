@@ -166,3 +166,29 @@ export function generationRegistry(): GenerationRegistry {
   g[globalKey] ??= new MemoryGenerationRegistry();
   return g[globalKey];
 }
+
+const afterKey = Symbol.for("glm-chat.after-reply");
+type GlobalWithAfter = typeof globalThis & { [afterKey]?: Set<Promise<unknown>> };
+
+/** What replies still do after their stream ended (their title, usage), one process-wide set. */
+function afterWork(): Set<Promise<unknown>> {
+  const g = globalThis as GlobalWithAfter;
+  g[afterKey] ??= new Set();
+  return g[afterKey];
+}
+
+/** Counts `work` as a reply's after-work while it runs. */
+export function afterReply(work: Promise<unknown>): void {
+  const running = afterWork();
+  running.add(work);
+  void work.finally(() => running.delete(work)).catch(() => {});
+}
+
+/**
+ * Settles once every reply's after-work has, including any that work starts meanwhile: whatever closes the
+ * database (a test's teardown) waits for it, instead of the title job finding the connection gone.
+ */
+export async function afterRepliesSettled(): Promise<void> {
+  const running = afterWork();
+  while (running.size > 0) await Promise.allSettled([...running]);
+}
