@@ -8,10 +8,10 @@
 // median of B − A per iteration.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { createSimulator } from "@/lib/simulator/server";
 import { BENCH_KEY, benchAppEnv, freePort, readyAndSignedIn } from "./app-env";
+import { APP_DELTA, appBody, GATEWAY_DELTA, gatewayBody, scriptReplies, timedPost } from "./one-request";
 
 const [dirA, dirB] = [process.argv[2], process.argv[3]];
 if (!dirA || !dirB) throw new Error("usage: ab-one.ts <dirA> <dirB> [iterations]");
@@ -54,79 +54,24 @@ async function startApp(dir: string, label: string): Promise<{ port: number; coo
   return { port, cookie: await readyAndSignedIn(origin) };
 }
 
-const agent = new http.Agent({ keepAlive: true });
-/** One request; ms from sending it to the first reasoning/text delta. */
-function ttft(port: number, pathname: string, headers: Record<string, string>, body: string, needle: RegExp) {
-  return new Promise<number>((resolve, reject) => {
-    const t0 = performance.now();
-    let first = 0;
-    let buf = "";
-    const req = http.request(
-      {
-        host: "127.0.0.1",
-        port,
-        path: pathname,
-        method: "POST",
-        agent,
-        headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => {
-          buf += c;
-          if (!first && needle.test(buf)) first = performance.now() - t0;
-        });
-        res.on("end", () => resolve(first));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
-const wire = JSON.stringify({
-  model: "glm-5-1",
-  stream: true,
-  user: "u",
-  messages: [{ role: "user", content: "请起草一则公告" }],
-});
 let chatCounter = 0;
-const appBody = () => {
-  const id = `ab-${Date.now().toString(36)}-${++chatCounter}`;
-  return JSON.stringify({
-    id,
-    model: "glm-5-1",
-    messages: [{ id: `${id}-q`, role: "user", parts: [{ type: "text", text: "请起草一则公告：下周起网关升级。" }] }],
-  });
-};
+const nextChatId = () => `ab-${Date.now().toString(36)}-${++chatCounter}`;
 
 const [a, b] = [await startApp(dirA, "a"), await startApp(dirB, "b")];
-await fetch(`${simBase}/__control/script`, {
-  method: "POST",
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify({
-    responses: [
-      {
-        kind: "stream",
-        reasoning: "用户想要一则网关升级公告。先说明升级时间",
-        text: "好的公告如下。",
-        chunkDelayMs: 40,
-        times: 100_000,
-      },
-    ],
-  }),
-});
-const DELTA = /"type":"(text|reasoning)-delta"/;
-const direct = () =>
-  ttft(sim.port, "/v1/chat/completions", { authorization: `Bearer ${KEY}` }, wire, /"(reasoning_)?content":"[^"]/);
-const app = (server: { port: number; cookie: string }) =>
-  ttft(
-    server.port,
-    "/api/chat",
-    { cookie: server.cookie, origin: `http://127.0.0.1:${server.port}` },
-    appBody(),
-    DELTA,
-  );
+await scriptReplies(simBase, 100_000);
+const direct = async () =>
+  (await timedPost(sim.port, "/v1/chat/completions", { authorization: `Bearer ${KEY}` }, gatewayBody, GATEWAY_DELTA))
+    .first;
+const app = async (server: { port: number; cookie: string }) =>
+  (
+    await timedPost(
+      server.port,
+      "/api/chat",
+      { cookie: server.cookie, origin: `http://127.0.0.1:${server.port}` },
+      appBody(nextChatId()),
+      APP_DELTA,
+    )
+  ).first;
 for (let i = 0; i < 20; i++) await Promise.all([app(a), app(b)]); // warm-up
 const paths = { direct, a: () => app(a), b: () => app(b) } as const;
 type PathId = keyof typeof paths;

@@ -4,12 +4,12 @@
 // by hand, the server's own marks print too.
 //   npx tsx bench/proxy/probe-one.ts [pairs=12] [ENV=value,…]   (PAUSE_MS=… between pairs)
 import { spawn } from "node:child_process";
-import http from "node:http";
 import path from "node:path";
 import { rmSync, mkdirSync } from "node:fs";
 import type { RecordedRequest } from "@/lib/simulator/script-types";
 import { createSimulator } from "@/lib/simulator/server";
 import { BENCH_KEY, benchAppEnv, freePort, readyAndSignedIn } from "./app-env";
+import { APP_DELTA, appBody, GATEWAY_DELTA, gatewayBody, scriptReplies, timedPost } from "./one-request";
 
 const root = process.cwd();
 const KEY = BENCH_KEY;
@@ -56,91 +56,25 @@ process.on("exit", () => {
   } catch {}
 });
 const cookie = await readyAndSignedIn(origin);
-const agent = new http.Agent({ keepAlive: true });
-const script = async (n: number) => {
-  await fetch(`${simBase}/__control/script`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      responses: [
-        {
-          kind: "stream",
-          reasoning: "用户想要一则网关升级公告。先说明升级时间",
-          text: "好的公告如下。",
-          chunkDelayMs: 40,
-          times: n,
-        },
-      ],
-    }),
-  });
-};
-function one(p: number, pth: string, headers: Record<string, string>, body: string, needle: RegExp) {
-  return new Promise<{ sent: number; head: number; first: number; end: number }>((resolve, reject) => {
-    const sent = Date.now();
-    const t0 = performance.now();
-    let head = 0,
-      first = 0;
-    let buf = "";
-    const req = http.request(
-      {
-        host: "127.0.0.1",
-        port: p,
-        path: pth,
-        method: "POST",
-        agent,
-        headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-      },
-      (res) => {
-        head = performance.now() - t0;
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => {
-          buf += c;
-          if (!first && needle.test(buf)) first = performance.now() - t0;
-        });
-        res.on("end", () => resolve({ sent, head, first, end: performance.now() - t0 }));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-const wire = JSON.stringify({
-  model: "glm-5-1",
-  stream: true,
-  user: "u",
-  messages: [{ role: "user", content: "请起草一则公告" }],
-});
-const app = (id: string) =>
-  JSON.stringify({
-    id,
-    model: "glm-5-1",
-    messages: [{ id: id + "-q", role: "user", parts: [{ type: "text", text: "请起草一则公告：下周起网关升级。" }] }],
-  });
-await script(1000);
+await scriptReplies(simBase, 1000);
 // warm-up
 for (let i = 0; i < 15; i++)
-  await one(port, "/api/chat", { cookie, origin }, app(`w${i}${Date.now()}`), /"type":"(text|reasoning)-delta"/);
+  await timedPost(port, "/api/chat", { cookie, origin }, appBody(`w${i}${Date.now()}`), APP_DELTA);
 const d: number[] = [],
   a: number[] = [],
   up: number[] = [],
   hd: number[] = [];
 for (let i = 0; i < N; i++) {
-  const r1 = await one(
+  const r1 = await timedPost(
     sim.port,
     "/v1/chat/completions?bench=direct",
     { authorization: `Bearer ${KEY}` },
-    wire,
-    /"(reasoning_)?content":"[^"]/,
+    gatewayBody,
+    GATEWAY_DELTA,
   );
   d.push(r1.first);
   const before = Date.now();
-  const r2 = await one(
-    port,
-    "/api/chat",
-    { cookie, origin },
-    app(`p${i}${Date.now()}`),
-    /"type":"(text|reasoning)-delta"/,
-  );
+  const r2 = await timedPost(port, "/api/chat", { cookie, origin }, appBody(`p${i}${Date.now()}`), APP_DELTA);
   a.push(r2.first);
   hd.push(r2.head);
   const reqs = (
