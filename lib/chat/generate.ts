@@ -247,13 +247,10 @@ async function run(generation: Generation, input: GenerateInput): Promise<void> 
   }
   writer.close();
   generation.end();
-  const finishing = (async () => {
-    try {
-      await input.onFinish?.(outcome, generation);
-    } catch (err) {
-      console.error("[chat] onFinish failed", err);
-    }
-  })();
+  // Counted as after-work, so whatever closes the database waits for it (generation.ts).
+  const finishing = (async () => input.onFinish?.(outcome, generation))().catch((err: unknown) => {
+    console.error("[chat] onFinish failed", err);
+  });
   afterReply(finishing);
   await finishing;
 }
